@@ -1,0 +1,226 @@
+import { DomainError, DomainErrorCode } from './errors';
+import { FIELD_SECTIONS, FieldDefinition, FieldOverride, FieldSection, normalizeFieldValue } from './fields';
+import { ImageSet, validateImages } from './images';
+import { allowedImageKinds } from './pass-style';
+import type { PassTemplate } from './pass-template';
+import { Beacon, Location, validateBeacons, validateDate, validateLocations } from './relevance';
+import { randomHex, randomUrlSafe } from './secrets';
+
+/** Per-pass content. Absent members leave the current value alone; null clears it. */
+export interface PassContent {
+  fields?: Record<string, FieldOverride>;
+  barcodeMessage?: string | null;
+  barcodeAltText?: string | null;
+  /** null: use the template's locations. */
+  locations?: Location[] | null;
+  /** null: use the template's beacons. */
+  beacons?: Beacon[] | null;
+  /** null: use the template's relevant date. */
+  relevantDate?: string | null;
+  expirationDate?: string | null;
+  /** Images that replace the template's image of the same name for this pass only. */
+  images?: ImageSet;
+  customPassId?: string | null;
+}
+
+export interface ResolvedField extends Omit<FieldDefinition, 'value'> {
+  value: FieldDefinition['value'];
+}
+
+const MAX_SERIAL_NUMBER_LENGTH = 128;
+const MAX_CUSTOM_PASS_ID_LENGTH = 128;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+function validateSerialNumber(serialNumber: string | undefined | null): string {
+  if (serialNumber === undefined || serialNumber === null || String(serialNumber).trim() === '') {
+    throw new DomainError(DomainErrorCode.SerialNumberMissing, 'A pass needs a serial number.');
+  }
+  const text = String(serialNumber);
+  if (text.length > MAX_SERIAL_NUMBER_LENGTH || CONTROL_CHARACTERS.test(text)) {
+    throw new DomainError(
+      DomainErrorCode.SerialNumberInvalid,
+      `A serial number has at most ${MAX_SERIAL_NUMBER_LENGTH} characters and no control characters.`,
+    );
+  }
+  return text;
+}
+
+function validateCustomPassId(customPassId: string | null): string | null {
+  if (customPassId === null) return null;
+  if (customPassId.length > MAX_CUSTOM_PASS_ID_LENGTH || CONTROL_CHARACTERS.test(customPassId)) {
+    throw new DomainError(
+      DomainErrorCode.CustomPassIdInvalid,
+      `A custom pass id has at most ${MAX_CUSTOM_PASS_ID_LENGTH} characters and no control characters.`,
+    );
+  }
+  return customPassId;
+}
+
+/**
+ * An issued pass: the template's design with this pass's values. `serialNumber` and
+ * `authenticationToken` never change once issued, because devices holding older copies keep using
+ * them (Apple, PKPass.authenticationToken). Every change advances `updatedAt` (strictly, at
+ * millisecond precision) and `version`.
+ */
+export class Pass {
+  id!: number;
+  accountId!: number;
+  templateId!: number;
+  passTypeId!: number;
+  serialNumber!: string;
+  fieldValues!: Record<string, FieldOverride>;
+  barcodeMessage!: string | null;
+  barcodeAltText!: string | null;
+  locations!: Location[] | null;
+  beacons!: Beacon[] | null;
+  relevantDate!: string | null;
+  expirationDate!: string | null;
+  images!: ImageSet;
+  voided!: boolean;
+  redeemed!: boolean;
+  redeemedAt!: Date | null;
+  /** At least 32 random bytes; Apple asks for 16 characters or more. */
+  authenticationToken!: string;
+  /** 40 hex characters, the secret part of public download and landing links. */
+  webToken!: string;
+  /** Opaque handle that Skycore clients use for this pass's data. */
+  passDataId!: string;
+  customPassId!: string | null;
+  createdAt!: Date;
+  updatedAt!: Date;
+  version!: number;
+
+  static issue(template: PassTemplate, serialNumber: string, content: PassContent, now: Date): Pass {
+    const pass = new Pass();
+    pass.accountId = template.accountId;
+    pass.templateId = template.id;
+    pass.passTypeId = template.passTypeId;
+    pass.serialNumber = validateSerialNumber(serialNumber);
+    pass.fieldValues = {};
+    pass.barcodeMessage = null;
+    pass.barcodeAltText = null;
+    pass.locations = null;
+    pass.beacons = null;
+    pass.relevantDate = null;
+    pass.expirationDate = null;
+    pass.images = {};
+    pass.voided = false;
+    pass.redeemed = false;
+    pass.redeemedAt = null;
+    pass.authenticationToken = randomUrlSafe(32);
+    pass.webToken = randomHex(20);
+    pass.passDataId = randomHex(16);
+    pass.customPassId = null;
+    pass.createdAt = now;
+    pass.updatedAt = now;
+    pass.version = 1;
+    pass.applyContent(template, content);
+    return pass;
+  }
+
+  /** Changes this pass's content and advances its version. */
+  update(template: PassTemplate, content: PassContent, now: Date): void {
+    this.assertNotVoided();
+    this.applyContent(template, content);
+    this.touch(now);
+  }
+
+  redeem(now: Date): void {
+    this.assertNotVoided();
+    if (this.redeemed) return;
+    this.redeemed = true;
+    this.redeemedAt = now;
+    this.touch(now);
+  }
+
+  unredeem(now: Date): void {
+    this.assertNotVoided();
+    if (!this.redeemed) return;
+    this.redeemed = false;
+    this.redeemedAt = null;
+    this.touch(now);
+  }
+
+  void(now: Date): void {
+    if (this.voided) return;
+    this.voided = true;
+    this.touch(now);
+  }
+
+  /** Advances the version; the new `updatedAt` is later than the last one even within one millisecond. */
+  touch(now: Date): void {
+    const next = Math.max(now.getTime(), this.updatedAt.getTime() + 1);
+    this.updatedAt = new Date(next);
+    this.version += 1;
+  }
+
+  /** The template's fields, section by section, with this pass's values and overrides merged in. */
+  resolveFields(template: PassTemplate): Record<FieldSection, ResolvedField[]> {
+    const resolved = {} as Record<FieldSection, ResolvedField[]>;
+    for (const section of FIELD_SECTIONS) {
+      resolved[section] = template.fields[section].map((definition) => {
+        const override = this.fieldValues[definition.key] ?? {};
+        return {
+          ...definition,
+          value: override.value ?? definition.value,
+          label: override.label ?? definition.label,
+          changeMessage: override.changeMessage ?? definition.changeMessage,
+        };
+      });
+    }
+    return resolved;
+  }
+
+  /** Shown as voided by Wallet: voided, or redeemed (Apple suggests voiding a pass once it is used). */
+  get showsAsVoided(): boolean {
+    return this.voided || this.redeemed;
+  }
+
+  private assertNotVoided(): void {
+    if (this.voided) {
+      throw new DomainError(DomainErrorCode.PassVoided, `Pass ${this.serialNumber} is voided and cannot change.`);
+    }
+  }
+
+  private applyContent(template: PassTemplate, content: PassContent): void {
+    const fieldValues = { ...this.fieldValues };
+    if (content.fields) {
+      template.assertOverridable(content.fields);
+      for (const [key, override] of Object.entries(content.fields)) {
+        const definition = template.findField(key)!.definition;
+        const merged: FieldOverride = { ...fieldValues[key] };
+        if (override.value !== undefined) merged.value = normalizeFieldValue(definition, override.value);
+        if (override.label !== undefined) merged.label = override.label;
+        if (override.changeMessage !== undefined) merged.changeMessage = override.changeMessage;
+        fieldValues[key] = merged;
+      }
+    }
+    let images = this.images;
+    if (content.images) {
+      validateImages(content.images, allowedImageKinds(template));
+      images = { ...this.images, ...content.images };
+    }
+    const locations = content.locations === undefined ? this.locations : content.locations;
+    const beacons = content.beacons === undefined ? this.beacons : content.beacons;
+    const next = {
+      fieldValues,
+      images,
+      barcodeMessage: content.barcodeMessage === undefined ? this.barcodeMessage : content.barcodeMessage,
+      barcodeAltText: content.barcodeAltText === undefined ? this.barcodeAltText : content.barcodeAltText,
+      locations: locations === null ? null : validateLocations(locations),
+      beacons: beacons === null ? null : validateBeacons(beacons),
+      relevantDate: validateDate(
+        content.relevantDate === undefined ? this.relevantDate : content.relevantDate,
+        'relevantDate',
+      ),
+      expirationDate: validateDate(
+        content.expirationDate === undefined ? this.expirationDate : content.expirationDate,
+        'expirationDate',
+      ),
+      customPassId: validateCustomPassId(
+        content.customPassId === undefined ? this.customPassId : content.customPassId,
+      ),
+    };
+    Object.assign(this, next);
+  }
+}

@@ -1,0 +1,11 @@
+import type { PassType } from '../pass-type';
+
+export abstract class PassTypeRepository {
+  /** Stores a new pass type and assigns its id; a second one with the same identifier is refused. */
+  abstract add(passType: PassType): Promise<PassType>;
+  abstract save(passType: PassType): Promise<void>;
+  abstract findById(id: number): Promise<PassType | null>;
+  abstract findByIdentifier(passTypeIdentifier: string): Promise<PassType | null>;
+  /** The pass types an account may sign with: its own and the shared one from CERTS_DIR, by id. */
+  abstract listUsableBy(accountId: number): Promise<PassType[]>;
+}

@@ -1,0 +1,22 @@
+import type { Pass } from '../pass';
+
+export abstract class PassRepository {
+  /** Stores a new pass and assigns its id; SERIAL_NUMBER_TAKEN when its pass type already has that serial. */
+  abstract add(pass: Pass): Promise<Pass>;
+  /** Stores changes to a pass. */
+  abstract save(pass: Pass): Promise<void>;
+  abstract findById(id: number): Promise<Pass | null>;
+  /** The pass with this id if it belongs to the account; another account's pass is null. */
+  abstract findForAccount(accountId: number, id: number): Promise<Pass | null>;
+  abstract findBySerialNumber(passTypeId: number, serialNumber: string): Promise<Pass | null>;
+  abstract findByPassDataId(passDataId: string): Promise<Pass | null>;
+  /** Passes of a template by ascending id, `limit` at a time after skipping `offset`. */
+  abstract listForTemplate(templateId: number, page: { offset: number; limit: number }): Promise<Pass[]>;
+  /**
+   * Advances the version of every pass of a template (its design changed), keeping each pass's
+   * `updatedAt` strictly increasing; returns how many passes changed.
+   */
+  abstract touchAllOfTemplate(templateId: number, now: Date): Promise<number>;
+  /** Removes the pass and its device registrations. */
+  abstract remove(pass: Pass): Promise<void>;
+}

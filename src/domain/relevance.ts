@@ -1,0 +1,98 @@
+import { DomainError, DomainErrorCode } from './errors';
+
+/** @see https://developer.apple.com/documentation/walletpasses/pass/locations-data.dictionary */
+export interface Location {
+  latitude: number;
+  longitude: number;
+  altitude: number | null;
+  relevantText: string | null;
+}
+
+/** @see https://developer.apple.com/documentation/walletpasses/pass/beacons-data.dictionary */
+export interface Beacon {
+  proximityUUID: string;
+  major: number | null;
+  minor: number | null;
+  relevantText: string | null;
+}
+
+/** Apple reads at most ten of each. */
+export const MAX_LOCATIONS = 10;
+export const MAX_BEACONS = 10;
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** W3C date-time with a zone, as Apple requires for relevantDate, expirationDate and date fields. */
+const W3C_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+export function isW3cDateTime(text: string): boolean {
+  return W3C_DATE_TIME.test(text) && !Number.isNaN(Date.parse(text));
+}
+
+export function validateDate(text: string | null, what: string): string | null {
+  if (text === null) return null;
+  if (!isW3cDateTime(text)) {
+    throw new DomainError(DomainErrorCode.DateInvalid, `${what} must be an ISO 8601 date and time with a time zone.`, {
+      field: what,
+    });
+  }
+  return text;
+}
+
+function isFiniteIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
+}
+
+export function validateLocations(locations: readonly Location[]): Location[] {
+  if (locations.length > MAX_LOCATIONS) {
+    throw new DomainError(DomainErrorCode.TooManyLocations, `A pass takes at most ${MAX_LOCATIONS} locations.`, {
+      limit: MAX_LOCATIONS,
+    });
+  }
+  return locations.map((location, index) => {
+    if (!isFiniteIn(location.latitude, -90, 90) || !isFiniteIn(location.longitude, -180, 180)) {
+      throw new DomainError(
+        DomainErrorCode.LocationInvalid,
+        `Location ${index + 1} needs a latitude in [-90, 90] and a longitude in [-180, 180].`,
+        { index: index + 1 },
+      );
+    }
+    if (location.altitude !== null && !isFiniteIn(location.altitude, -20_000, 100_000)) {
+      throw new DomainError(DomainErrorCode.LocationInvalid, `Location ${index + 1} has an invalid altitude.`, {
+        index: index + 1,
+      });
+    }
+    return {
+      latitude: location.latitude,
+      longitude: location.longitude,
+      altitude: location.altitude,
+      relevantText: location.relevantText,
+    };
+  });
+}
+
+export function validateBeacons(beacons: readonly Beacon[]): Beacon[] {
+  if (beacons.length > MAX_BEACONS) {
+    throw new DomainError(DomainErrorCode.TooManyBeacons, `A pass takes at most ${MAX_BEACONS} beacons.`, {
+      limit: MAX_BEACONS,
+    });
+  }
+  return beacons.map((beacon, index) => {
+    const invalid = (why: string) =>
+      new DomainError(DomainErrorCode.BeaconInvalid, `Beacon ${index + 1} ${why}.`, { index: index + 1 });
+    if (typeof beacon.proximityUUID !== 'string' || !UUID.test(beacon.proximityUUID)) {
+      throw invalid('needs a proximity UUID');
+    }
+    if (beacon.major !== null && !(Number.isInteger(beacon.major) && isFiniteIn(beacon.major, 0, 65535))) {
+      throw invalid('has a major number outside 0-65535');
+    }
+    if (beacon.minor !== null && !(Number.isInteger(beacon.minor) && isFiniteIn(beacon.minor, 0, 65535))) {
+      throw invalid('has a minor number outside 0-65535');
+    }
+    return {
+      proximityUUID: beacon.proximityUUID.toUpperCase(),
+      major: beacon.major,
+      minor: beacon.minor,
+      relevantText: beacon.relevantText,
+    };
+  });
+}

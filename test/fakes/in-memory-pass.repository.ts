@@ -1,0 +1,83 @@
+import { DomainError, DomainErrorCode } from '../../src/domain/errors';
+import type { Pass } from '../../src/domain/pass';
+import { PassRepository } from '../../src/domain/ports/pass.repository';
+import { cloneEntity } from './clone';
+import type { InMemoryDeviceRegistrationRepository } from './in-memory-device-registration.repository';
+
+export class InMemoryPassRepository extends PassRepository {
+  readonly rows = new Map<number, Pass>();
+  private nextId = 1;
+
+  constructor(private readonly registrations?: InMemoryDeviceRegistrationRepository) {
+    super();
+  }
+
+  async add(pass: Pass): Promise<Pass> {
+    if (await this.findBySerialNumber(pass.passTypeId, pass.serialNumber)) {
+      throw new DomainError(DomainErrorCode.SerialNumberTaken, `Serial number ${pass.serialNumber} is taken.`);
+    }
+    pass.id = this.nextId++;
+    this.rows.set(pass.id, cloneEntity(pass));
+    return pass;
+  }
+
+  async save(pass: Pass): Promise<void> {
+    if (!this.rows.has(pass.id)) throw new Error(`pass ${pass.id} was never added`);
+    this.rows.set(pass.id, cloneEntity(pass));
+  }
+
+  async findById(id: number): Promise<Pass | null> {
+    const row = this.rows.get(id);
+    return row ? cloneEntity(row) : null;
+  }
+
+  async findForAccount(accountId: number, id: number): Promise<Pass | null> {
+    const row = this.rows.get(id);
+    return row && row.accountId === accountId ? cloneEntity(row) : null;
+  }
+
+  async findBySerialNumber(passTypeId: number, serialNumber: string): Promise<Pass | null> {
+    const row = [...this.rows.values()].find(
+      (candidate) => candidate.passTypeId === passTypeId && candidate.serialNumber === serialNumber,
+    );
+    return row ? cloneEntity(row) : null;
+  }
+
+  async findByPassDataId(passDataId: string): Promise<Pass | null> {
+    const row = [...this.rows.values()].find((candidate) => candidate.passDataId === passDataId);
+    return row ? cloneEntity(row) : null;
+  }
+
+  async listForTemplate(templateId: number, page: { offset: number; limit: number }): Promise<Pass[]> {
+    return [...this.rows.values()]
+      .filter((row) => row.templateId === templateId)
+      .sort((a, b) => a.id - b.id)
+      .slice(page.offset, page.offset + page.limit)
+      .map((row) => cloneEntity(row));
+  }
+
+  async touchAllOfTemplate(templateId: number, now: Date): Promise<number> {
+    let count = 0;
+    for (const row of this.rows.values()) {
+      if (row.templateId !== templateId) continue;
+      row.touch(now);
+      count += 1;
+    }
+    return count;
+  }
+
+  async remove(pass: Pass): Promise<void> {
+    this.rows.delete(pass.id);
+    this.registrations?.removeForPass(pass.id);
+  }
+
+  /** Called by the template fake when a template goes away, as the database's cascade does. */
+  removeForTemplate(templateId: number): void {
+    for (const row of [...this.rows.values()]) {
+      if (row.templateId === templateId) {
+        this.rows.delete(row.id);
+        this.registrations?.removeForPass(row.id);
+      }
+    }
+  }
+}
