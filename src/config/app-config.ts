@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+
+export type PushMode = 'apns' | 'log';
+
+/**
+ * Typed configuration, read once from the environment at start. The variable names are fixed
+ * (DESIGN.md): operators and test tools outside the code use them. Every one is documented in
+ * `config/.env.example`.
+ */
+export class AppConfig {
+  readonly port!: number;
+  readonly host!: string;
+  /** Absolute base of every link handed out; no trailing slash. */
+  readonly publicBaseUrl!: string;
+  /** `sqlite:<path>` or `postgres://…` */
+  readonly databaseUrl!: string;
+  readonly certsDir!: string;
+  /** Passphrase of `signer-key.pem` or `signer.p12` in CERTS_DIR, if encrypted. */
+  readonly signerKeyPassphrase!: string | null;
+  /** Unset: `log` while only development certificates exist, else `apns`. */
+  readonly pushMode!: PushMode | null;
+  readonly apnsHost!: string;
+  readonly apnsPort!: number;
+  readonly apnsCaFile!: string | null;
+  readonly logLevel!: string;
+
+  constructor(values: Omit<AppConfig, never>) {
+    Object.assign(this, values);
+  }
+
+  get webServiceUrl(): string {
+    return `${this.publicBaseUrl}/wallet`;
+  }
+}
+
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and validates the environment; every problem is reported at once, each naming its variable. */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const text = (name: string): string | null => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? null : value.trim();
+  };
+  const portOf = (name: string, fallback: number): number => {
+    const value = text(name);
+    if (value === null) return fallback;
+    const port = Number(value);
+    if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+      problems.push(`${name}="${value}" is not a TCP port (1-65535).`);
+      return fallback;
+    }
+    return port;
+  };
+
+  const port = portOf('PORT', 3000);
+  const apnsPort = portOf('APNS_PORT', 443);
+
+  let publicBaseUrl = text('PUBLIC_BASE_URL') ?? `http://localhost:${port}`;
+  try {
+    const url = new URL(publicBaseUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    if (url.search || url.hash) throw new Error('query');
+    publicBaseUrl = publicBaseUrl.replace(/\/+$/, '');
+  } catch {
+    problems.push(`PUBLIC_BASE_URL="${publicBaseUrl}" is not an absolute http(s) URL without query or fragment.`);
+  }
+
+  const databaseUrl = text('DATABASE_URL') ?? 'sqlite:data/passgate.sqlite';
+  if (!/^sqlite:.+/.test(databaseUrl) && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
+    problems.push(`DATABASE_URL="${databaseUrl}" must be sqlite:<path> or postgres://user@host:port/database.`);
+  }
+
+  const certsDir = resolvePath(text('CERTS_DIR') ?? 'certs', cwd);
+
+  const pushModeText = text('PUSH_MODE');
+  let pushMode: PushMode | null = null;
+  if (pushModeText !== null) {
+    if (pushModeText === 'apns' || pushModeText === 'log') pushMode = pushModeText;
+    else problems.push(`PUSH_MODE="${pushModeText}" must be "apns" or "log".`);
+  }
+
+  const apnsHost = text('APNS_HOST') ?? 'api.push.apple.com';
+  if (!/^[A-Za-z0-9.-]+$/.test(apnsHost) && !/^\[[0-9a-fA-F:]+\]$/.test(apnsHost)) {
+    problems.push(`APNS_HOST="${apnsHost}" is not a host name.`);
+  }
+
+  const apnsCaFileText = text('APNS_CA_FILE');
+  const apnsCaFile = apnsCaFileText === null ? null : resolvePath(apnsCaFileText, cwd);
+  if (apnsCaFile !== null && !existsSync(apnsCaFile)) {
+    problems.push(`APNS_CA_FILE="${apnsCaFileText}": no such file.`);
+  }
+
+  const logLevel = text('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${logLevel}" must be one of ${LOG_LEVELS.join(', ')}.`);
+
+  if (problems.length > 0) throw new ConfigurationError(problems);
+
+  return new AppConfig({
+    port,
+    host: text('HOST') ?? '0.0.0.0',
+    publicBaseUrl,
+    databaseUrl,
+    certsDir,
+    signerKeyPassphrase: env.SIGNER_KEY_PASSPHRASE ?? null,
+    pushMode,
+    apnsHost,
+    apnsPort,
+    apnsCaFile,
+    logLevel,
+  } as AppConfig);
+}
+
+function resolvePath(path: string, cwd: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
