@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, DomainErrorCode } from '../domain/errors';
+import { PassType, SigningMaterial } from '../domain/pass-type';
+import { AccountRepository } from '../domain/ports/account.repository';
+import { CertificateReader } from '../domain/ports/certificate-reader';
+import { Clock } from '../domain/ports/clock';
+import { PassTypeRepository } from '../domain/ports/pass-type.repository';
+
+export interface ImportPassTypeCommand {
+  accountId: number;
+  material: SigningMaterial;
+  /** Overrides for certificates that do not carry them in UID / OU. */
+  passTypeIdentifier?: string;
+  teamIdentifier?: string;
+  /** Sign the account's new templates with this pass type when they name none. */
+  makeDefault?: boolean;
+}
+
+/** Adds a pass type to an account, or renews the material of one the account already owns. */
+@Injectable()
+export class ImportPassType {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly passTypes: PassTypeRepository,
+    private readonly certificates: CertificateReader,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(command: ImportPassTypeCommand): Promise<PassType> {
+    if (!(await this.accounts.findById(command.accountId))) {
+      throw new DomainError(DomainErrorCode.AccountNotFound, `No account ${command.accountId}.`);
+    }
+    const identity = this.certificates.inspect(command.material);
+    const passTypeIdentifier = command.passTypeIdentifier ?? identity.passTypeIdentifier;
+    const teamIdentifier = command.teamIdentifier ?? identity.teamIdentifier;
+    if (!passTypeIdentifier || !teamIdentifier) {
+      throw new DomainError(
+        DomainErrorCode.SigningMaterialInvalid,
+        'The certificate names no pass type identifier (UID) or team identifier (OU); give them explicitly.',
+      );
+    }
+    const now = this.clock.now();
+    const existing = await this.passTypes.findByIdentifier(passTypeIdentifier);
+    if (existing) {
+      if (existing.accountId !== command.accountId) {
+        throw new DomainError(
+          DomainErrorCode.PassTypeAlreadyExists,
+          `Pass type ${passTypeIdentifier} is already registered.`,
+        );
+      }
+      existing.replaceMaterial(command.material, identity.expiresAt, identity.development, now);
+      if (command.makeDefault) await this.makeOnlyDefault(existing);
+      await this.passTypes.save(existing);
+      return existing;
+    }
+    const ownedAlready = (await this.passTypes.listUsableBy(command.accountId)).some(
+      (passType) => passType.accountId === command.accountId,
+    );
+    const passType = PassType.create(
+      {
+        accountId: command.accountId,
+        passTypeIdentifier,
+        teamIdentifier,
+        material: command.material,
+        development: identity.development,
+        certificateExpiresAt: identity.expiresAt,
+        isAccountDefault: false,
+      },
+      now,
+    );
+    if (command.makeDefault || !ownedAlready) await this.makeOnlyDefault(passType);
+    return this.passTypes.add(passType);
+  }
+
+  private async makeOnlyDefault(passType: PassType): Promise<void> {
+    for (const other of await this.passTypes.listUsableBy(passType.accountId!)) {
+      if (other.id !== passType.id && other.accountId === passType.accountId && other.isAccountDefault) {
+        other.isAccountDefault = false;
+        await this.passTypes.save(other);
+      }
+    }
+    passType.isAccountDefault = true;
+  }
+}

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { Pass } from '../domain/pass';
+import { Clock } from '../domain/ports/clock';
+import { PassTemplateRepository } from '../domain/ports/pass-template.repository';
+import { PassRepository } from '../domain/ports/pass.repository';
+import { loadAccountPass } from './account-passes';
+
+@Injectable()
+export class RedeemPass {
+  constructor(
+    private readonly passes: PassRepository,
+    private readonly templates: PassTemplateRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Marks the pass redeemed (`redeemed` true) or takes the redemption back (false). */
+  async execute(accountId: number, passId: number, redeemed: boolean): Promise<Pass> {
+    const { pass } = await loadAccountPass(this.passes, this.templates, accountId, passId);
+    const before = pass.version;
+    if (redeemed) pass.redeem(this.clock.now());
+    else pass.unredeem(this.clock.now());
+    if (pass.version !== before) await this.passes.save(pass);
+    return pass;
+  }
+}

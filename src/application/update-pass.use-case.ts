@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { Pass, PassContent } from '../domain/pass';
+import { Clock } from '../domain/ports/clock';
+import { PassTemplateRepository } from '../domain/ports/pass-template.repository';
+import { PassRepository } from '../domain/ports/pass.repository';
+import { loadAccountPass } from './account-passes';
+
+@Injectable()
+export class UpdatePass {
+  constructor(
+    private readonly passes: PassRepository,
+    private readonly templates: PassTemplateRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Changes the pass's values and advances its version. */
+  async execute(accountId: number, passId: number, content: PassContent): Promise<Pass> {
+    const { pass, template } = await loadAccountPass(this.passes, this.templates, accountId, passId);
+    pass.update(template, content, this.clock.now());
+    await this.passes.save(pass);
+    return pass;
+  }
+}

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, DomainErrorCode } from '../domain/errors';
+import { PassTemplate, TemplateDefinition } from '../domain/pass-template';
+import { Clock } from '../domain/ports/clock';
+import { PassTemplateRepository } from '../domain/ports/pass-template.repository';
+import { PassRepository } from '../domain/ports/pass.repository';
+import { PassTypeRepository } from '../domain/ports/pass-type.repository';
+import { selectPassType } from './pass-type-selection';
+
+export interface UpdateTemplateCommand {
+  accountId: number;
+  templateId: number;
+  changes: Partial<TemplateDefinition>;
+}
+
+export interface TemplateUpdated {
+  template: PassTemplate;
+  /** How many issued passes changed with it (their versions advanced). */
+  passesChanged: number;
+}
+
+@Injectable()
+export class UpdateTemplate {
+  constructor(
+    private readonly templates: PassTemplateRepository,
+    private readonly passes: PassRepository,
+    private readonly passTypes: PassTypeRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(command: UpdateTemplateCommand): Promise<TemplateUpdated> {
+    const template = await this.templates.findForAccount(command.accountId, command.templateId);
+    if (!template) throw new DomainError(DomainErrorCode.TemplateNotFound, `No template ${command.templateId}.`);
+    const changes = { ...command.changes };
+    if (changes.passTypeId !== undefined && changes.passTypeId !== template.passTypeId) {
+      // Serial numbers are unique per pass type and devices address passes by (type, serial):
+      // moving issued passes to another type would orphan every installed copy.
+      throw new DomainError(
+        DomainErrorCode.TemplateInvalid,
+        'The pass type of a template cannot change; its issued passes are installed under it.',
+      );
+    }
+    if (changes.passTypeId !== undefined) await selectPassType(this.passTypes, command.accountId, changes.passTypeId);
+    if (changes.title !== undefined && changes.title !== template.title) {
+      const clash = await this.templates.findByTitle(command.accountId, changes.title);
+      if (clash && clash.id !== template.id) {
+        throw new DomainError(DomainErrorCode.TemplateTitleTaken, `A template titled "${changes.title}" exists.`, {
+          title: changes.title,
+        });
+      }
+    }
+    const now = this.clock.now();
+    template.update(changes, now);
+    await this.templates.save(template);
+    // The title is passgate's own label; everything else ends up in pass.json.
+    const touchesPasses = Object.keys(changes).some((key) => key !== 'title');
+    const passesChanged = touchesPasses ? await this.passes.touchAllOfTemplate(template.id, now) : 0;
+    return { template, passesChanged };
+  }
+}

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { Pass } from '../domain/pass';
+import { Clock } from '../domain/ports/clock';
+import { PassTemplateRepository } from '../domain/ports/pass-template.repository';
+import { PassRepository } from '../domain/ports/pass.repository';
+import { loadAccountPass } from './account-passes';
+
+@Injectable()
+export class VoidPass {
+  constructor(
+    private readonly passes: PassRepository,
+    private readonly templates: PassTemplateRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(accountId: number, passId: number): Promise<Pass> {
+    const { pass } = await loadAccountPass(this.passes, this.templates, accountId, passId);
+    if (!pass.voided) {
+      pass.void(this.clock.now());
+      await this.passes.save(pass);
+    }
+    return pass;
+  }
+}

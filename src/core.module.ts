@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { SystemClock } from './adapters/outbound/clock/system-clock';
+import { PersistenceModule } from './adapters/outbound/persistence/persistence.module';
+import { SigningModule } from './adapters/outbound/signing/signing.module';
+import { AuthenticateApiKey } from './application/authenticate-api-key.use-case';
+import { BuildPassPackage } from './application/build-pass-package.use-case';
+import { CreateAccount } from './application/create-account.use-case';
+import { CreateTemplate } from './application/create-template.use-case';
+import { DeletePass } from './application/delete-pass.use-case';
+import { DeleteTemplate } from './application/delete-template.use-case';
+import { ImportPassType } from './application/import-pass-type.use-case';
+import { IssuePass } from './application/issue-pass.use-case';
+import { RedeemPass } from './application/redeem-pass.use-case';
+import { RegisterConfiguredPassType } from './application/register-configured-pass-type.use-case';
+import { RotateApiKey } from './application/rotate-api-key.use-case';
+import { UpdatePass } from './application/update-pass.use-case';
+import { UpdateTemplate } from './application/update-template.use-case';
+import { VoidPass } from './application/void-pass.use-case';
+import { Clock } from './domain/ports/clock';
+
+const USE_CASES = [
+  AuthenticateApiKey,
+  BuildPassPackage,
+  CreateAccount,
+  CreateTemplate,
+  DeletePass,
+  DeleteTemplate,
+  ImportPassType,
+  IssuePass,
+  RedeemPass,
+  RegisterConfiguredPassType,
+  RotateApiKey,
+  UpdatePass,
+  UpdateTemplate,
+  VoidPass,
+];
+
+/** Composition root of the use cases: binds the outbound ports and exports what inbound adapters call. */
+@Module({
+  imports: [PersistenceModule, SigningModule],
+  providers: [{ provide: Clock, useClass: SystemClock }, ...USE_CASES],
+  exports: [...USE_CASES, PersistenceModule, SigningModule, Clock],
+})
+export class CoreModule {}
