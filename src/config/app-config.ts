@@ -111,7 +111,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, cwd = proces
     publicBaseUrl,
     databaseUrl,
     certsDir,
-    signerKeyPassphrase: env.SIGNER_KEY_PASSPHRASE ?? null,
+    signerKeyPassphrase: env.SIGNER_KEY_PASSPHRASE ? env.SIGNER_KEY_PASSPHRASE : null,
     pushMode,
     apnsHost,
     apnsPort,
