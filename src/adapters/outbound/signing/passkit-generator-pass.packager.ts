@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import forge from 'node-forge';
+import { PKPass } from 'passkit-generator';
+import { AppConfig } from '../../../config/app-config';
+import { DomainError, DomainErrorCode, isDomainError } from '../../../domain/errors';
+import type { PassType, SigningMaterial } from '../../../domain/pass-type';
+import { PackageInput, PassPackager } from '../../../domain/ports/pass-packager';
+import { buildPassJson, escapedTranslations, packageImages, PassJson } from './pass-json';
+import { validatePassJson } from './passkit-schemas';
+import { openPrivateKey } from './private-key';
+
+/** What PKPass takes as certificates, with the key already opened. */
+export interface PreparedCertificates {
+  wwdr: string;
+  signerCert: string;
+  signerKey: string;
+}
+
+/**
+ * Builds `.pkpass` files with passkit-generator: it writes manifest.json (SHA-1 of every file) and a
+ * detached PKCS#7 signature made with node-forge that carries the signer and WWDR certificates and
+ * the signingTime attribute Wallet requires.
+ * @see https://developer.apple.com/documentation/walletpasses/building-a-pass
+ */
+@Injectable()
+export class PasskitGeneratorPassPackager extends PassPackager {
+  /** Pass type id → signing material opened for its current version (`updatedAt`). */
+  private readonly prepared = new Map<number, { updatedAt: number; certificates: PreparedCertificates }>();
+
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
+
+  async package(input: PackageInput): Promise<Buffer> {
+    const passJson = buildPassJson(input, this.config.webServiceUrl);
+    assertValid(passJson, input.pass.serialNumber);
+    const certificates = this.certificatesFor(input.passType);
+    const { barcode, ...validatedByPasskit } = passJson;
+
+    const buffers: Record<string, Buffer> = {
+      'pass.json': Buffer.from(JSON.stringify(validatedByPasskit), 'utf8'),
+      ...packageImages(input),
+    };
+    try {
+      const pkpass = new PKPass(buffers, certificates);
+      if (barcode !== undefined) keepDeprecatedBarcode(pkpass, barcode);
+      for (const [language, translations] of Object.entries(input.template.localizations)) {
+        // PKPass writes `"key" = "value";` verbatim, so keys and values go in already escaped.
+        if (Object.keys(translations).length > 0) pkpass.localize(language, escapedTranslations(translations));
+      }
+      return pkpass.getAsBuffer();
+    } catch (error) {
+      if (isDomainError(error)) throw error;
+      throw new DomainError(
+        DomainErrorCode.PassInvalid,
+        `Pass ${input.pass.serialNumber} could not be packaged: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /** Opens the key and parses the certificates once per pass type version, not once per pass. */
+  private certificatesFor(passType: PassType): PreparedCertificates {
+    const updatedAt = passType.updatedAt.getTime();
+    const cached = this.prepared.get(passType.id);
+    if (cached && cached.updatedAt === updatedAt) return cached.certificates;
+    const certificates = prepareCertificates(passType);
+    this.prepared.set(passType.id, { updatedAt, certificates });
+    return certificates;
+  }
+}
+
+/**
+ * Hands node-forge an unencrypted PKCS#1 RSA key: forge cannot open every encryption OpenSSL writes
+ * (e.g. PKCS#8 with PBKDF2/HMAC-SHA256 and AES-256, OpenSSL 3's default), while node:crypto opens
+ * them all, legacy `Proc-Type: 4,ENCRYPTED` included. Everything is also parsed by forge here, so a
+ * bad certificate fails now with a clear message instead of in the middle of signing.
+ */
+export function prepareCertificates(material: SigningMaterial): PreparedCertificates {
+  let signerKey: string;
+  try {
+    const key = openPrivateKey(material.privateKeyPem, material.privateKeyPassphrase);
+    if (key.asymmetricKeyType !== 'rsa') {
+      throw new Error(`it is a ${key.asymmetricKeyType} key; Pass Type ID certificates use RSA keys`);
+    }
+    signerKey = key.export({ type: 'pkcs1', format: 'pem' }).toString();
+  } catch (error) {
+    throw signingMaterialInvalid('The signer private key cannot be opened', error);
+  }
+  try {
+    forge.pki.certificateFromPem(material.certificatePem);
+  } catch (error) {
+    throw signingMaterialInvalid('The signer certificate cannot be read', error);
+  }
+  try {
+    forge.pki.certificateFromPem(material.wwdrCertificatePem);
+  } catch (error) {
+    throw signingMaterialInvalid('The WWDR certificate cannot be read', error);
+  }
+  return { wwdr: material.wwdrCertificatePem, signerCert: material.certificatePem, signerKey };
+}
+
+function assertValid(passJson: PassJson, serialNumber: string): void {
+  const problems = validatePassJson(passJson);
+  if (problems.length === 0) return;
+  throw new DomainError(
+    DomainErrorCode.PassInvalid,
+    `Pass ${serialNumber} would not be accepted by Wallet: ${problems.map((problem) => problem.message).join('; ')}.`,
+    { field: problems[0].path },
+  );
+}
+
+/**
+ * PKPass rebuilds pass.json from the props its schema knows and drops the singular `barcode` that
+ * iOS 6-8 need, so it is put back on the props PKPass serializes. If a passkit-generator release
+ * renames that internal, the pass is still valid for iOS 9+ and the packager test notices.
+ */
+function keepDeprecatedBarcode(pkpass: PKPass, barcode: NonNullable<PassJson['barcode']>): void {
+  const propsSymbol = Object.getOwnPropertySymbols(pkpass).find((symbol) => symbol.description === 'props');
+  if (!propsSymbol) return;
+  const props = (pkpass as unknown as Record<symbol, Record<string, unknown>>)[propsSymbol];
+  if (props && typeof props === 'object') props.barcode = barcode;
+}
+
+function signingMaterialInvalid(what: string, error: unknown): DomainError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DomainError(DomainErrorCode.SigningMaterialInvalid, `${what}: ${reason}.`);
+}
