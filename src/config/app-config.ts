@@ -51,19 +51,20 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, cwd = proces
     const value = env[name];
     return value === undefined || value.trim() === '' ? null : value.trim();
   };
-  const portOf = (name: string, fallback: number): number => {
+  const portOf = (name: string, fallback: number, lowest: number): number => {
     const value = text(name);
     if (value === null) return fallback;
     const port = Number(value);
-    if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
-      problems.push(`${name}="${value}" is not a TCP port (1-65535).`);
+    if (!/^\d+$/.test(value) || port < lowest || port > 65535) {
+      problems.push(`${name}="${value}" is not a TCP port (${lowest}-65535).`);
       return fallback;
     }
     return port;
   };
 
-  const port = portOf('PORT', 3000);
-  const apnsPort = portOf('APNS_PORT', 443);
+  // PORT=0 asks the system for a free port (tests, several local instances).
+  const port = portOf('PORT', 3000, 0);
+  const apnsPort = portOf('APNS_PORT', 443, 1);
 
   let publicBaseUrl = text('PUBLIC_BASE_URL') ?? `http://localhost:${port}`;
   try {

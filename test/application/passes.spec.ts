@@ -1,0 +1,92 @@
+import { BuildPassPackage } from '../../src/application/build-pass-package.use-case';
+import { CreateAccount } from '../../src/application/create-account.use-case';
+import { DeletePass } from '../../src/application/delete-pass.use-case';
+import { RedeemPass } from '../../src/application/redeem-pass.use-case';
+import { UpdatePass } from '../../src/application/update-pass.use-case';
+import { VoidPass } from '../../src/application/void-pass.use-case';
+import { PasskitGeneratorPassPackager } from '../../src/adapters/outbound/signing/passkit-generator-pass.packager';
+import { DomainErrorCode } from '../../src/domain/errors';
+import { aRegistration } from '../support/builders';
+import { opensslVerify, passJsonOf, unzipPkpass } from '../support/pkpass';
+import { testAppConfig } from '../support/test-app-config';
+import { useCaseFixture } from './use-case-fixture';
+
+describe('pass use cases', () => {
+  it('issues a pass and refuses a second one with the same serial', async () => {
+    const f = await useCaseFixture();
+    const pass = await f.issuePass.execute({
+      accountId: f.account.id,
+      templateId: f.template.id,
+      serialNumber: '1234567',
+      content: { fields: { name: { value: 'Ada' } } },
+    });
+    expect(pass.passTypeId).toBe(f.shared.id);
+    await expect(
+      f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: '1234567', content: {} }),
+    ).rejects.toMatchObject({ code: DomainErrorCode.SerialNumberTaken });
+    await expect(
+      f.issuePass.execute({ accountId: f.account.id, templateId: 999, serialNumber: '1', content: {} }),
+    ).rejects.toMatchObject({ code: DomainErrorCode.TemplateNotFound });
+  });
+
+  it('updates, redeems, voids and deletes, each change advancing the version', async () => {
+    const f = await useCaseFixture();
+    const issued = await f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'S', content: {} });
+    const updated = await new UpdatePass(f.passes, f.templates, f.clock).execute(f.account.id, issued.id, {
+      fields: { name: { value: 'Grace' } },
+    });
+    expect(updated.version).toBe(2);
+    expect((await f.passes.findById(issued.id))!.fieldValues.name.value).toBe('Grace');
+    await expect(
+      new UpdatePass(f.passes, f.templates, f.clock).execute(f.account.id, issued.id, { fields: { nope: { value: '1' } } }),
+    ).rejects.toMatchObject({ code: DomainErrorCode.FieldNotFound });
+
+    const redeem = new RedeemPass(f.passes, f.templates, f.clock);
+    expect((await redeem.execute(f.account.id, issued.id, true)).redeemed).toBe(true);
+    expect((await f.passes.findById(issued.id))!.version).toBe(3);
+    expect((await redeem.execute(f.account.id, issued.id, false)).redeemedAt).toBeNull();
+
+    const voided = await new VoidPass(f.passes, f.templates, f.clock).execute(f.account.id, issued.id);
+    expect(voided.voided).toBe(true);
+    await expect(redeem.execute(f.account.id, issued.id, true)).rejects.toMatchObject({ code: DomainErrorCode.PassVoided });
+
+    await f.registrations.register(aRegistration('device-1', issued.id));
+    await new DeletePass(f.passes, f.templates).execute(f.account.id, issued.id);
+    expect(await f.passes.findById(issued.id)).toBeNull();
+    expect(await f.registrations.listForPass(issued.id)).toEqual([]);
+  });
+
+  it("treats another account's pass as missing", async () => {
+    const f = await useCaseFixture();
+    const pass = await f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'S', content: {} });
+    const other = await new CreateAccount(f.accounts, f.clock).execute('Other');
+    for (const attempt of [
+      () => new UpdatePass(f.passes, f.templates, f.clock).execute(other.account.id, pass.id, {}),
+      () => new RedeemPass(f.passes, f.templates, f.clock).execute(other.account.id, pass.id, true),
+      () => new VoidPass(f.passes, f.templates, f.clock).execute(other.account.id, pass.id),
+      () => new DeletePass(f.passes, f.templates).execute(other.account.id, pass.id),
+    ]) {
+      await expect(attempt()).rejects.toMatchObject({ code: DomainErrorCode.PassNotFound });
+    }
+    expect((await f.passes.findById(pass.id))!.version).toBe(1);
+  });
+
+  it('builds a signed package that openssl verifies against the issuing CA', async () => {
+    const f = await useCaseFixture();
+    const pass = await f.issuePass.execute({
+      accountId: f.account.id,
+      templateId: f.template.id,
+      serialNumber: 'PKG-1',
+      content: { fields: { name: { value: 'Ada' } } },
+    });
+    const packager = new PasskitGeneratorPassPackager(testAppConfig().config);
+    const built = await new BuildPassPackage(f.passes, f.templates, f.passTypes, packager).execute(f.account.id, pass.id);
+    const files = unzipPkpass(built.bytes);
+    expect(passJsonOf(files)).toMatchObject({
+      serialNumber: 'PKG-1',
+      authenticationToken: pass.authenticationToken,
+      webServiceURL: 'https://passes.test/wallet',
+    });
+    expect(opensslVerify(files, f.certs.caFile).ok).toBe(true);
+  });
+});

@@ -1,0 +1,147 @@
+import { DomainErrorCode } from '../../src/domain/errors';
+import { emptyFields } from '../../src/domain/fields';
+import { Pass } from '../../src/domain/pass';
+import { PassTemplate } from '../../src/domain/pass-template';
+import { aField, aPng, aTemplateDefinition, T0 } from '../support/builders';
+
+const withCode = (code: string) => expect.objectContaining({ code });
+
+function boardingTemplate(): PassTemplate {
+  const template = PassTemplate.create(
+    7,
+    aTemplateDefinition({
+      style: 'boardingPass',
+      transitType: 'PKTransitTypeAir',
+      fields: {
+        ...emptyFields(),
+        header: [aField('gate', { dynamic: true, label: 'GATE', changeMessage: 'Gate changed to %@' })],
+        primary: [aField('from', { value: 'SFO' }), aField('to', { value: 'JFK', dynamic: true })],
+        auxiliary: [aField('departure', { dynamic: true, dateStyle: 'PKDateStyleMedium', timeStyle: 'PKDateStyleShort' })],
+        back: [aField('miles', { dynamic: true, numberStyle: 'PKNumberStyleDecimal' })],
+      },
+    }),
+    T0,
+  );
+  template.id = 3;
+  return template;
+}
+
+describe('Pass', () => {
+  it('issues with fresh secrets and merges template defaults with the given values', () => {
+    const template = boardingTemplate();
+    const pass = Pass.issue(template, '1234567', { fields: { gate: { value: '53' }, to: { label: 'DESTINATION' } } }, T0);
+    expect(pass.accountId).toBe(7);
+    expect(pass.templateId).toBe(3);
+    expect(pass.authenticationToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(pass.webToken).toMatch(/^[0-9a-f]{40}$/);
+    expect(pass.passDataId).toMatch(/^[0-9a-f]{32}$/);
+    expect(Pass.issue(template, '2', {}, T0).authenticationToken).not.toBe(pass.authenticationToken);
+    const fields = pass.resolveFields(template);
+    expect(fields.header[0]).toMatchObject({ key: 'gate', value: '53', label: 'GATE', changeMessage: 'Gate changed to %@' });
+    expect(fields.primary.map((field) => [field.key, field.value, field.label])).toEqual([
+      ['from', 'SFO', 'FROM'],
+      ['to', 'JFK', 'DESTINATION'],
+    ]);
+    expect(pass.version).toBe(1);
+  });
+
+  it('rejects unknown fields and fields that are not dynamic with distinct codes', () => {
+    const template = boardingTemplate();
+    expect(() => Pass.issue(template, '1', { fields: { seat: { value: '1A' } } }, T0)).toThrow(
+      withCode(DomainErrorCode.FieldNotFound),
+    );
+    expect(() => Pass.issue(template, '1', { fields: { from: { value: 'LAX' } } }, T0)).toThrow(
+      withCode(DomainErrorCode.FieldNotDynamic),
+    );
+  });
+
+  it('checks values against the field styles', () => {
+    const template = boardingTemplate();
+    expect(() => Pass.issue(template, '1', { fields: { departure: { value: 'tomorrow' } } }, T0)).toThrow(
+      withCode(DomainErrorCode.FieldValueInvalid),
+    );
+    const pass = Pass.issue(
+      template,
+      '1',
+      { fields: { departure: { value: '2012-12-18T14:34:10-02:00' }, miles: { value: '1200' } } },
+      T0,
+    );
+    expect(pass.fieldValues.miles.value).toBe(1200);
+    expect(() => Pass.issue(template, '2', { fields: { miles: { value: 'many' } } }, T0)).toThrow(
+      withCode(DomainErrorCode.FieldValueInvalid),
+    );
+  });
+
+  it('needs a serial number', () => {
+    expect(() => Pass.issue(boardingTemplate(), '  ', {}, T0)).toThrow(withCode(DomainErrorCode.SerialNumberMissing));
+    expect(() => Pass.issue(boardingTemplate(), 'a\nb', {}, T0)).toThrow(withCode(DomainErrorCode.SerialNumberInvalid));
+  });
+
+  it('takes up to ten valid locations and beacons', () => {
+    const template = boardingTemplate();
+    const location = { latitude: 12.122342, longitude: 64.123353, altitude: null, relevantText: null };
+    expect(Pass.issue(template, '1', { locations: Array(10).fill(location) }, T0).locations).toHaveLength(10);
+    expect(() => Pass.issue(template, '1', { locations: Array(11).fill(location) }, T0)).toThrow(
+      withCode(DomainErrorCode.TooManyLocations),
+    );
+    expect(() => Pass.issue(template, '1', { locations: [{ ...location, latitude: 91 }] }, T0)).toThrow(
+      withCode(DomainErrorCode.LocationInvalid),
+    );
+    const beacon = { proximityUUID: 'e2c56db5-dffb-48d2-b060-d0f5a71096e0', major: 1, minor: 2, relevantText: null };
+    expect(Pass.issue(template, '1', { beacons: [beacon] }, T0).beacons![0].proximityUUID).toBe(
+      'E2C56DB5-DFFB-48D2-B060-D0F5A71096E0',
+    );
+    expect(() => Pass.issue(template, '1', { beacons: Array(11).fill(beacon) }, T0)).toThrow(
+      withCode(DomainErrorCode.TooManyBeacons),
+    );
+    expect(() => Pass.issue(template, '1', { beacons: [{ ...beacon, major: 70000 }] }, T0)).toThrow(
+      withCode(DomainErrorCode.BeaconInvalid),
+    );
+    expect(() => Pass.issue(template, '1', { relevantDate: '2012-12-18 14:34' }, T0)).toThrow(
+      withCode(DomainErrorCode.DateInvalid),
+    );
+  });
+
+  it('advances its version strictly on every change, also within one millisecond', () => {
+    const template = boardingTemplate();
+    const pass = Pass.issue(template, '1', {}, T0);
+    pass.update(template, { fields: { gate: { value: '54' } } }, T0);
+    expect(pass.version).toBe(2);
+    expect(pass.updatedAt.getTime()).toBe(T0.getTime() + 1);
+    pass.update(template, { fields: { gate: { value: '55' } } }, new Date(T0.getTime() - 60_000));
+    expect(pass.updatedAt.getTime()).toBe(T0.getTime() + 2);
+    pass.redeem(new Date(T0.getTime() + 10_000));
+    expect(pass.version).toBe(4);
+    expect(pass.redeemedAt).toEqual(new Date(T0.getTime() + 10_000));
+    expect(pass.showsAsVoided).toBe(true);
+    pass.redeem(new Date(T0.getTime() + 20_000));
+    expect(pass.version).toBe(4);
+    pass.unredeem(new Date(T0.getTime() + 30_000));
+    expect(pass.redeemed).toBe(false);
+    expect(pass.redeemedAt).toBeNull();
+    expect(pass.version).toBe(5);
+  });
+
+  it('keeps field overrides it is not given and replaces images by name', () => {
+    const template = PassTemplate.create(1, aTemplateDefinition(), T0);
+    template.id = 1;
+    const pass = Pass.issue(template, '1', { fields: { name: { value: 'Ada', label: 'MEMBER' } }, images: { 'thumbnail.png': aPng(1) } }, T0);
+    pass.update(template, { fields: { name: { value: 'Grace' } } }, T0);
+    expect(pass.fieldValues.name).toEqual({ value: 'Grace', label: 'MEMBER' });
+    expect(Object.keys(pass.images)).toEqual(['thumbnail.png']);
+    expect(() => pass.update(template, { images: { 'strip.png': aPng(2) } }, T0)).toThrow(
+      withCode(DomainErrorCode.ImageNotAllowed),
+    );
+  });
+
+  it('cannot change once voided', () => {
+    const template = boardingTemplate();
+    const pass = Pass.issue(template, '1', {}, T0);
+    pass.void(new Date(T0.getTime() + 1));
+    expect(pass.voided).toBe(true);
+    expect(() => pass.update(template, { fields: { gate: { value: '9' } } }, T0)).toThrow(
+      withCode(DomainErrorCode.PassVoided),
+    );
+    expect(() => pass.redeem(T0)).toThrow(withCode(DomainErrorCode.PassVoided));
+  });
+});
