@@ -54,8 +54,6 @@ export interface PassJson {
   generic?: PassJsonStyle;
   storeCard?: PassJsonStyle;
   barcodes?: PassJsonBarcode[];
-  /** Deprecated since iOS 9, still the only barcode key iOS 6-8 read. */
-  barcode?: PassJsonBarcode;
   locations?: Array<{ latitude: number; longitude: number; altitude?: number; relevantText?: string }>;
   maxDistance?: number;
   beacons?: Array<{ proximityUUID: string; major?: number; minor?: number; relevantText?: string }>;
@@ -119,10 +117,8 @@ export function buildPassJson(input: PackageInput, webServiceUrl: string): PassJ
         messageEncoding: template.barcode.messageEncoding,
       };
       setText(barcode, 'altText', pass.barcodeAltText ?? template.barcode.altText);
+      // Only `barcodes`: the singular `barcode` key serves iOS 6-8, which no longer run Wallet passes.
       json.barcodes = [barcode];
-      // iOS 6-8 read only the singular key, which never supported Code 128.
-      // @see https://developer.apple.com/documentation/walletpasses/pass/barcode-data.dictionary
-      if (barcode.format !== 'PKBarcodeFormatCode128') json.barcode = { ...barcode };
     }
   }
 

@@ -35,15 +35,12 @@ export class PasskitGeneratorPassPackager extends PassPackager {
     const passJson = buildPassJson(input, this.config.webServiceUrl);
     assertValid(passJson, input.pass.serialNumber);
     const certificates = this.certificatesFor(input.passType);
-    const { barcode, ...validatedByPasskit } = passJson;
-
     const buffers: Record<string, Buffer> = {
-      'pass.json': Buffer.from(JSON.stringify(validatedByPasskit), 'utf8'),
+      'pass.json': Buffer.from(JSON.stringify(passJson), 'utf8'),
       ...packageImages(input),
     };
     try {
       const pkpass = new PKPass(buffers, certificates);
-      if (barcode !== undefined) keepDeprecatedBarcode(pkpass, barcode);
       for (const [language, translations] of Object.entries(input.template.localizations)) {
         // PKPass writes `"key" = "value";` verbatim, so keys and values go in already escaped.
         if (Object.keys(translations).length > 0) pkpass.localize(language, escapedTranslations(translations));
@@ -107,18 +104,6 @@ function assertValid(passJson: PassJson, serialNumber: string): void {
     `Pass ${serialNumber} would not be accepted by Wallet: ${problems.map((problem) => problem.message).join('; ')}.`,
     { field: problems[0].path },
   );
-}
-
-/**
- * PKPass rebuilds pass.json from the props its schema knows and drops the singular `barcode` that
- * iOS 6-8 need, so it is put back on the props PKPass serializes. If a passkit-generator release
- * renames that internal, the pass is still valid for iOS 9+ and the packager test notices.
- */
-function keepDeprecatedBarcode(pkpass: PKPass, barcode: NonNullable<PassJson['barcode']>): void {
-  const propsSymbol = Object.getOwnPropertySymbols(pkpass).find((symbol) => symbol.description === 'props');
-  if (!propsSymbol) return;
-  const props = (pkpass as unknown as Record<symbol, Record<string, unknown>>)[propsSymbol];
-  if (props && typeof props === 'object') props.barcode = barcode;
 }
 
 function signingMaterialInvalid(what: string, error: unknown): DomainError {

@@ -11,7 +11,6 @@ interface JoiSchema {
 
 interface PasskitSchemas {
   PassProps: JoiSchema;
-  Barcode: JoiSchema;
 }
 
 /**
@@ -30,17 +29,12 @@ export interface PassJsonProblem {
 
 /**
  * Checks a pass.json object against passkit-generator's PassProps schema, every problem at once.
- * The deprecated singular `barcode` key is not part of that schema (passkit-generator never writes
- * it), so it is checked against the Barcode schema on its own.
  */
 export function validatePassJson(passJson: unknown): PassJsonProblem[] {
   if (typeof passJson !== 'object' || passJson === null || Array.isArray(passJson)) {
     return [{ path: '', message: 'pass.json must be a JSON object' }];
   }
-  const { barcode, ...rest } = passJson as Record<string, unknown>;
-  const problems = issuesOf(schemas.PassProps, rest, []);
-  if (barcode !== undefined) problems.push(...issuesOf(schemas.Barcode, barcode, ['barcode']));
-  return problems;
+  return issuesOf(schemas.PassProps, passJson, []);
 }
 
 function issuesOf(schema: JoiSchema, value: unknown, prefix: Array<string | number>): PassJsonProblem[] {

@@ -68,7 +68,7 @@ describe('buildPassJson', () => {
     expect(validatePassJson(own)).toEqual([]);
   });
 
-  it('writes no singular barcode for Code 128, which iOS 6-8 cannot show', () => {
+  it('writes the barcode only as barcodes, alt text included', () => {
     const template = boardingPassTemplate({
       barcode: { format: 'PKBarcodeFormatCode128', message: 'X1', messageEncoding: 'iso-8859-1', altText: 'X 1' },
     });
