@@ -17,7 +17,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
-  transform: { '^.+\\.ts$': swc },
+  // content-disposition 3 (under @fastify/static, which Swagger UI needs on Fastify) ships only ESM;
+  // Node 20 requires it natively, jest's module loader does not, so it is compiled like our sources.
+  transform: { '^.+\\.ts$': swc, '/node_modules/content-disposition/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
 };

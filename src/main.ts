@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { ConfigurationError, loadAppConfig } from './config/app-config';
 
@@ -6,6 +7,23 @@ async function main(): Promise<void> {
   const config = loadAppConfig();
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
+  const logger = new Logger('passgate');
+  const stop = (signal: NodeJS.Signals) => {
+    logger.log(`${signal} received: finishing open requests, then stopping`);
+    // app.close() stops accepting connections, lets in-flight requests finish, then closes the database.
+    app
+      .close()
+      .then(() => {
+        logger.log('stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        process.stderr.write(`passgate did not stop cleanly: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 main().catch((error: unknown) => {
