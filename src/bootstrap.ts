@@ -9,7 +9,7 @@ import { AppConfig } from './config/app-config';
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ trustProxy: true, bodyLimit: 10 * 1024 * 1024 }),
+    new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024 }),
     { bufferLogs: true, abortOnError: false },
   );
   app.useLogger(app.get(Logger));

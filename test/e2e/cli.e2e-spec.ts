@@ -11,7 +11,7 @@ import { unzipPkpass, zipPkpass } from '../support/pkpass';
 import { packageInput } from '../support/signing-fixtures';
 import { createThrowawayCerts } from '../support/throwaway-certs';
 import { compiledEntry, runEntry } from '../support/compiled-service';
-import { testAppConfig } from '../support/test-app-config';
+import { dropTestDatabase, testAppConfig } from '../support/test-app-config';
 
 describe('the CLI', () => {
   const setup = testAppConfig();
@@ -20,6 +20,8 @@ describe('the CLI', () => {
   beforeAll(() => {
     compiledEntry('cli');
   }, 120_000);
+
+  afterAll(() => dropTestDatabase(setup.env));
 
   async function withCore<T>(use: (get: <S>(type: abstract new (...args: never[]) => S) => S) => Promise<T>): Promise<T> {
     const module = await Test.createTestingModule({ imports: [ConfigModule.forRoot(setup.config), CoreModule] }).compile();

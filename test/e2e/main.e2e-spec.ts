@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { compiledEntry, PROJECT_ROOT, runEntry } from '../support/compiled-service';
 import { createThrowawayCerts } from '../support/throwaway-certs';
-import { testAppConfig } from '../support/test-app-config';
+import { dropTestDatabase, testAppConfig } from '../support/test-app-config';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -18,12 +18,19 @@ function freePort(): Promise<number> {
 }
 
 describe('starting the service', () => {
+  const cleanups: NodeJS.ProcessEnv[] = [];
+
   beforeAll(() => {
     compiledEntry('main');
   }, 120_000);
 
+  afterAll(async () => {
+    for (const env of cleanups) await dropTestDatabase(env);
+  });
+
   it('starts, answers /health and stops cleanly on SIGTERM', async () => {
     const { env } = testAppConfig();
+    cleanups.push(env);
     const port = await freePort();
     const child = spawn(process.execPath, [compiledEntry('main')], {
       cwd: PROJECT_ROOT,
@@ -71,6 +78,7 @@ describe('starting the service', () => {
 
   it('names the missing certificate file', async () => {
     const { env, dir } = testAppConfig();
+    cleanups.push(env);
     const certs = await createThrowawayCerts();
     mkdirSync(join(dir, 'certs'), { recursive: true });
     writeFileSync(join(dir, 'certs', 'wwdr.pem'), certs.ca.certificatePem);

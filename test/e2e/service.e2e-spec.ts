@@ -5,21 +5,21 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/bootstrap';
 import { PassTypeRepository } from '../../src/domain/ports/pass-type.repository';
-import { testAppConfig } from '../support/test-app-config';
+import { dropTestDatabase, testAppConfig } from '../support/test-app-config';
 
 describe('the service', () => {
+  const setup = testAppConfig();
+  const dir = setup.dir;
   let app: NestFastifyApplication;
-  let dir: string;
 
   beforeAll(async () => {
-    const setup = testAppConfig();
-    dir = setup.dir;
     app = await createApp(setup.config);
     await app.getHttpAdapter().getInstance().ready();
   });
 
   afterAll(async () => {
     await app?.close();
+    await dropTestDatabase(setup.env);
   });
 
   it('answers /health with the database checked', async () => {

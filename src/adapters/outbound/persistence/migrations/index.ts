@@ -1,0 +1,11 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20260101000000Initial } from './Migration20260101000000Initial';
+
+/**
+ * Every migration, in order. Listed by import rather than found by path, so the same list works
+ * under ts-jest/swc and in `dist/`. `npm run migration:create` writes new files to this folder;
+ * add each one here.
+ */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20260101000000Initial', class: Migration20260101000000Initial },
+];

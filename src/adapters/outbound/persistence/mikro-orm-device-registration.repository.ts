@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { DeviceRegistration } from '../../../domain/device-registration';
+import { DeviceRegistrationRepository } from '../../../domain/ports/device-registration.repository';
+import { entityManagerFor } from './mikro-orm-repository';
+
+@Injectable()
+export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepository {
+  constructor(private readonly orm: MikroORM) {
+    super();
+  }
+
+  /**
+   * INSERT … ON CONFLICT DO NOTHING decides created / already-registered, so a device that sends
+   * the same registration twice at once gets one of each and never a constraint error.
+   */
+  async register(registration: DeviceRegistration): Promise<'created' | 'already-registered'> {
+    return entityManagerFor(this.orm).transactional(async (em) => {
+      const inserted = await em
+        .createQueryBuilder(DeviceRegistration)
+        .insert({
+          deviceLibraryIdentifier: registration.deviceLibraryIdentifier,
+          passId: registration.passId,
+          pushToken: registration.pushToken,
+          createdAt: registration.createdAt,
+          updatedAt: registration.updatedAt,
+        })
+        .onConflict(['deviceLibraryIdentifier', 'passId'])
+        .ignore()
+        .execute('run');
+      await em.nativeUpdate(
+        DeviceRegistration,
+        { deviceLibraryIdentifier: registration.deviceLibraryIdentifier },
+        { pushToken: registration.pushToken, updatedAt: registration.updatedAt },
+      );
+      return inserted.affectedRows > 0 ? 'created' : 'already-registered';
+    });
+  }
+
+  async unregister(deviceLibraryIdentifier: string, passId: number): Promise<void> {
+    await entityManagerFor(this.orm).nativeDelete(DeviceRegistration, { deviceLibraryIdentifier, passId });
+  }
+
+  async find(deviceLibraryIdentifier: string, passId: number): Promise<DeviceRegistration | null> {
+    return entityManagerFor(this.orm).findOne(DeviceRegistration, { deviceLibraryIdentifier, passId });
+  }
+
+  async listForPass(passId: number): Promise<DeviceRegistration[]> {
+    const registrations = await entityManagerFor(this.orm).find(DeviceRegistration, { passId });
+    // Sorted here, not by the database's collation, so the order is the same on every database.
+    return registrations.sort((a, b) => compareCodeUnits(a.deviceLibraryIdentifier, b.deviceLibraryIdentifier));
+  }
+
+  async listPassIdsForDevice(deviceLibraryIdentifier: string): Promise<number[]> {
+    const rows = await entityManagerFor(this.orm).find(
+      DeviceRegistration,
+      { deviceLibraryIdentifier },
+      { fields: ['passId'], orderBy: { passId: 'asc' } },
+    );
+    return rows.map((row) => row.passId);
+  }
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

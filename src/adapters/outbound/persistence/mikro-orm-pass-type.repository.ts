@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { DomainError, DomainErrorCode } from '../../../domain/errors';
+import { PassType } from '../../../domain/pass-type';
+import { PassTypeRepository } from '../../../domain/ports/pass-type.repository';
+import { entityManagerFor, saveDetached, violatesUnique } from './mikro-orm-repository';
+
+@Injectable()
+export class MikroOrmPassTypeRepository extends PassTypeRepository {
+  constructor(private readonly orm: MikroORM) {
+    super();
+  }
+
+  async add(passType: PassType): Promise<PassType> {
+    try {
+      await entityManagerFor(this.orm).transactional(async (em) => {
+        em.persist(passType);
+        await em.flush();
+      });
+    } catch (error) {
+      if (violatesUnique(error, 'pass_types_pass_type_identifier_unique', 'pass_types', ['pass_type_identifier'])) {
+        throw new DomainError(
+          DomainErrorCode.PassTypeAlreadyExists,
+          `Pass type ${passType.passTypeIdentifier} already exists.`,
+          { passTypeIdentifier: passType.passTypeIdentifier },
+        );
+      }
+      throw error;
+    }
+    return passType;
+  }
+
+  async save(passType: PassType): Promise<void> {
+    await saveDetached(entityManagerFor(this.orm), PassType, passType, { id: passType.id });
+  }
+
+  async findById(id: number): Promise<PassType | null> {
+    return entityManagerFor(this.orm).findOne(PassType, { id });
+  }
+
+  async findByIdentifier(passTypeIdentifier: string): Promise<PassType | null> {
+    return entityManagerFor(this.orm).findOne(PassType, { passTypeIdentifier });
+  }
+
+  async listUsableBy(accountId: number): Promise<PassType[]> {
+    return entityManagerFor(this.orm).find(
+      PassType,
+      { $or: [{ accountId }, { accountId: null }] },
+      { orderBy: { id: 'asc' } },
+    );
+  }
+}

@@ -1,0 +1,45 @@
+import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityClass, FilterQuery } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+
+/**
+ * The entity manager for one repository call: a fresh fork, so callers get detached domain objects
+ * exactly as from the in-memory fakes and nothing is flushed behind their back. `fork()` starts
+ * from the current transaction's EM when called inside `orm.em.transactional(...)`, and
+ * `keepTransactionContext` makes the fork run in that transaction: that is how several repository
+ * calls share one (on SQLite, a fork outside it would wait forever for the only connection).
+ */
+export function entityManagerFor(orm: MikroORM): SqlEntityManager {
+  return orm.em.fork({ keepTransactionContext: true, clear: true }) as SqlEntityManager;
+}
+
+/**
+ * Writes every mapped property of a detached entity onto its row. The row is loaded first so the
+ * unit of work updates only what changed, and a row deleted meanwhile is not brought back.
+ */
+export async function saveDetached<T extends object>(
+  em: SqlEntityManager,
+  entityClass: EntityClass<T>,
+  entity: T,
+  where: FilterQuery<T>,
+): Promise<void> {
+  const managed = await em.findOne(entityClass, where);
+  if (managed === null) {
+    throw new Error(`${entityClass.name} ${JSON.stringify(where)} does not exist (never added, or removed).`);
+  }
+  const meta = em.getMetadata().get<T>(entityClass.name);
+  for (const prop of meta.props) {
+    if (prop.persist === false || prop.primary) continue;
+    (managed as Record<string, unknown>)[prop.name] = (entity as Record<string, unknown>)[prop.name];
+  }
+  await em.flush();
+}
+
+/** True when `error` violates the named unique constraint (PostgreSQL) or that column list (SQLite). */
+export function violatesUnique(error: unknown, constraint: string, table: string, columns: string[]): boolean {
+  if (!(error instanceof UniqueConstraintViolationException)) return false;
+  const named = (error as unknown as { constraint?: string }).constraint;
+  if (named !== undefined) return named === constraint;
+  const sqliteColumns = columns.map((column) => `${table}.${column}`).join(', ');
+  return error.message.includes(`UNIQUE constraint failed: ${sqliteColumns}`);
+}

@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import type { Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { migrationsList } from './migrations';
+import { persistenceSchemas } from './schemas';
+
+export interface PersistenceOptions {
+  debug?: boolean;
+  /** PostgreSQL only: keep every table, the migrations table included, in this schema. */
+  schema?: string;
+}
+
+const SQLITE_MEMORY = ':memory:';
+
+interface SqliteConnection {
+  pragma(source: string): unknown;
+}
+
+/**
+ * MikroORM options for a `DATABASE_URL`: `sqlite:<path>` (relative to the working directory,
+ * `sqlite::memory:` for tests) or `postgres://…`. The schema only ever changes through the
+ * committed migrations: no `ensureDatabase`, no schema generator at start.
+ */
+export function createMikroOrmOptions(databaseUrl: string, options: PersistenceOptions = {}): Options {
+  const common: Options = {
+    entities: persistenceSchemas,
+    discovery: { warnWhenNoEntities: true, requireEntitiesArray: true },
+    extensions: [Migrator],
+    migrations: {
+      migrationsList,
+      // Only where `mikro-orm migration:create` writes (run from the project root); runs use the list.
+      path: 'src/adapters/outbound/persistence/migrations',
+      emit: 'ts',
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      disableForeignKeys: false,
+    },
+    ensureDatabase: false,
+    allowGlobalContext: false,
+    // Leaves the domain classes' prototypes alone: change detection works from snapshots at flush anyway.
+    propagationOnPrototype: false,
+    debug: options.debug ?? false,
+  };
+
+  if (databaseUrl.startsWith('sqlite:')) {
+    const dbName = sqliteFile(databaseUrl.slice('sqlite:'.length));
+    return {
+      ...common,
+      driver: BetterSqliteDriver,
+      dbName,
+      pool: {
+        min: 1,
+        max: 1,
+        // On every connection, not once: cascades depend on it, and a replaced connection starts with it off.
+        afterCreate: (connection: SqliteConnection, done: (error: Error | null, connection: SqliteConnection) => void) => {
+          try {
+            connection.pragma('foreign_keys = ON');
+            // WAL lets the CLI read while the server writes.
+            if (dbName !== SQLITE_MEMORY) connection.pragma('journal_mode = WAL');
+            done(null, connection);
+          } catch (error) {
+            done(error as Error, connection);
+          }
+        },
+      },
+    };
+  }
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const schema = options.schema ?? schemaParameter(databaseUrl);
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: databaseUrl,
+      ...(schema === undefined
+        ? {}
+        : {
+            schema,
+            // The migrations' SQL names no schema, so it must land in this one too.
+            driverOptions: { searchPath: [schema] },
+          }),
+    };
+  }
+  throw new Error(`Unsupported database URL ${redactDatabaseUrl(databaseUrl)}: expected sqlite:<path> or postgres://…`);
+}
+
+/** `postgres://…/db?schema=name` keeps passgate's tables in that schema (created when missing). */
+function schemaParameter(databaseUrl: string): string | undefined {
+  try {
+    return new URL(databaseUrl).searchParams.get('schema') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sqliteFile(path: string): string {
+  if (path === SQLITE_MEMORY || path === '') return SQLITE_MEMORY;
+  const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
+  mkdirSync(dirname(file), { recursive: true });
+  return file;
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactDatabaseUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return databaseUrl.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+  }
+}
+
+/** For the MikroORM CLI (`mikro-orm migration:create` and friends); a function, so importing this file has no effect. */
+export default function cliOptions(): Options {
+  return createMikroOrmOptions(process.env.DATABASE_URL ?? 'sqlite:data/passgate.sqlite');
+}

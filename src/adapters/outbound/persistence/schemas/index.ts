@@ -1,0 +1,15 @@
+import { AccountSchema } from './account.schema';
+import { ApiKeyRecordSchema } from './api-key.schema';
+import { DeviceRegistrationSchema } from './device-registration.schema';
+import { PassTemplateSchema } from './pass-template.schema';
+import { PassTypeSchema } from './pass-type.schema';
+import { PassSchema } from './pass.schema';
+
+export const persistenceSchemas = [
+  AccountSchema,
+  ApiKeyRecordSchema,
+  PassTypeSchema,
+  PassTemplateSchema,
+  PassSchema,
+  DeviceRegistrationSchema,
+];

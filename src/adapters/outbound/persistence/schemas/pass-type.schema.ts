@@ -1,0 +1,31 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { Account } from '../../../../domain/account';
+import { PassType } from '../../../../domain/pass-type';
+
+export const PassTypeSchema = new EntitySchema<PassType>({
+  class: PassType,
+  tableName: 'pass_types',
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    accountId: {
+      kind: 'm:1',
+      entity: () => Account,
+      mapToPk: true,
+      joinColumn: 'account_id',
+      nullable: true,
+      deleteRule: 'cascade',
+    },
+    passTypeIdentifier: { type: 'text', unique: 'pass_types_pass_type_identifier_unique' },
+    teamIdentifier: { type: 'text' },
+    certificatePem: { type: 'text' },
+    privateKeyPem: { type: 'text' },
+    privateKeyPassphrase: { type: 'text', nullable: true },
+    wwdrCertificatePem: { type: 'text' },
+    development: { type: 'boolean' },
+    isAccountDefault: { type: 'boolean' },
+    certificateExpiresAt: { type: 'datetime', length: 3 },
+    createdAt: { type: 'datetime', length: 3 },
+    updatedAt: { type: 'datetime', length: 3 },
+  },
+  indexes: [{ name: 'pass_types_account_id_index', properties: ['accountId'] }],
+});

@@ -1,0 +1,59 @@
+import { implementations } from '../../../contracts/harness';
+import { MikroORM } from '@mikro-orm/core';
+import { migrateDatabase } from '../../../../src/adapters/outbound/persistence/migrate';
+import { createMikroOrmOptions } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
+
+const databases = implementations().filter(([name]) => name.startsWith('MikroORM'));
+
+describe.each(databases)('migrations: %s', (name, setup) => {
+  const run = setup === null ? it.skip : it;
+
+  run('apply once; running them again changes nothing', async () => {
+    const harness = await setup!();
+    try {
+      const orm = harness.orm!;
+      expect((await orm.getMigrator().getExecutedMigrations()).map((migration) => migration.name)).toEqual([
+        'Migration20260101000000Initial',
+      ]);
+      await migrateDatabase(orm, 'sqlite:ignored');
+      expect(await orm.getMigrator().getPendingMigrations()).toEqual([]);
+      expect(await orm.getMigrator().getExecutedMigrations()).toHaveLength(1);
+    } finally {
+      await harness.teardown();
+    }
+  });
+
+  run('leave the schema exactly as the mappings describe it, so the next generated migration holds only real changes', async () => {
+    const harness = await setup!();
+    try {
+      const orm = harness.orm!;
+      // Only this harness's schema: other tests' tables may share the database.
+      const diff = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false, schema: orm.config.get('schema') });
+      expect(diff.trim()).toBe('');
+    } finally {
+      await harness.teardown();
+    }
+  });
+});
+
+const postgresUrl = process.env.TEST_DATABASE_URL;
+
+(postgresUrl ? describe : describe.skip)('migrations: several instances starting on one PostgreSQL', () => {
+  it('migrate once while the others wait, and all start', async () => {
+    const schema = `passgate_test_concurrent_${process.pid}_${Date.now()}`;
+    const orms = await Promise.all(
+      [1, 2, 3].map(() => {
+        const options = createMikroOrmOptions(postgresUrl!, { schema });
+        return MikroORM.init({ ...options, migrations: { ...options.migrations, silent: true } });
+      }),
+    );
+    try {
+      await orms[0].em.getConnection().execute(`create schema "${schema}"`);
+      await Promise.all(orms.map((orm) => migrateDatabase(orm, postgresUrl!)));
+      expect(await orms[1].getMigrator().getExecutedMigrations()).toHaveLength(1);
+    } finally {
+      await orms[0].em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
+      await Promise.all(orms.map((orm) => orm.close(true)));
+    }
+  });
+});

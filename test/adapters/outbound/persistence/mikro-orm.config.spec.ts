@@ -1,0 +1,80 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import cliOptions, {
+  createMikroOrmOptions,
+  redactDatabaseUrl,
+} from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
+
+describe('createMikroOrmOptions', () => {
+  let directory: string;
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'passgate-config-'));
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('opens a relative sqlite: path against the working directory and creates its folder', () => {
+    jest.spyOn(process, 'cwd').mockReturnValue(directory);
+    const options = createMikroOrmOptions('sqlite:data/sub/passgate.sqlite');
+    expect(options.driver).toBe(BetterSqliteDriver);
+    expect(options.dbName).toBe(join(directory, 'data', 'sub', 'passgate.sqlite'));
+    expect(existsSync(join(directory, 'data', 'sub'))).toBe(true);
+  });
+
+  it('accepts sqlite::memory: for tests and absolute paths as they are', () => {
+    expect(createMikroOrmOptions('sqlite::memory:').dbName).toBe(':memory:');
+    const file = join(directory, 'abs.sqlite');
+    expect(createMikroOrmOptions(`sqlite:${file}`).dbName).toBe(file);
+  });
+
+  it('selects PostgreSQL for postgres:// and postgresql:// URLs, with an optional schema', () => {
+    const plain = createMikroOrmOptions('postgres://app:pw@db.example:5433/passgate');
+    expect(plain.driver).toBe(PostgreSqlDriver);
+    expect(plain.clientUrl).toBe('postgres://app:pw@db.example:5433/passgate');
+    expect(plain.schema).toBeUndefined();
+    const scoped = createMikroOrmOptions('postgresql://db.example/passgate', { schema: 'tenant_a', debug: true });
+    expect(scoped.driver).toBe(PostgreSqlDriver);
+    expect(scoped.schema).toBe('tenant_a');
+    expect(scoped.debug).toBe(true);
+  });
+
+  it('never creates or alters the schema by itself: only the committed migrations do', () => {
+    const options = createMikroOrmOptions('sqlite::memory:');
+    expect(options.ensureDatabase).toBe(false);
+    expect(options.migrations?.migrationsList?.map((migration) => migration.name)).toEqual([
+      'Migration20260101000000Initial',
+    ]);
+  });
+
+  it('refuses other URLs without showing their password', () => {
+    expect(() => createMikroOrmOptions('mysql://root:topsecret@localhost/db')).toThrow(
+      'Unsupported database URL mysql://root:***@localhost/db',
+    );
+  });
+
+  it('redacts passwords from database URLs', () => {
+    expect(redactDatabaseUrl('postgres://app:p%40ss@db:5432/x')).toBe('postgres://app:***@db:5432/x');
+    expect(redactDatabaseUrl('postgres://app@db:5432/x')).toBe('postgres://app@db:5432/x');
+  });
+
+  it('gives the MikroORM CLI the DATABASE_URL database, SQLite under data/ by default', () => {
+    jest.spyOn(process, 'cwd').mockReturnValue(directory);
+    const previous = process.env.DATABASE_URL;
+    try {
+      delete process.env.DATABASE_URL;
+      expect(cliOptions().dbName).toBe(join(directory, 'data', 'passgate.sqlite'));
+      process.env.DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/other';
+      expect(cliOptions().clientUrl).toBe('postgres://postgres@127.0.0.1:5432/other');
+    } finally {
+      if (previous === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = previous;
+    }
+  });
+});

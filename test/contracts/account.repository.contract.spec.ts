@@ -1,0 +1,4 @@
+import { accountRepositoryContract } from './account.repository.contract';
+import { runContract } from './harness';
+
+runContract(accountRepositoryContract);

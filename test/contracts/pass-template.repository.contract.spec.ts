@@ -1,0 +1,4 @@
+import { passTemplateRepositoryContract } from './pass-template.repository.contract';
+import { runContract } from './harness';
+
+runContract(passTemplateRepositoryContract);

@@ -1,0 +1,98 @@
+import { DomainErrorCode, type DomainError } from '../../src/domain/errors';
+import { PassType } from '../../src/domain/pass-type';
+import { aPassType, anAccount } from '../support/builders';
+import { snapshot, type HarnessSetup, type RepositoryHarness, type Repositories } from './harness';
+
+export function passTypeRepositoryContract(name: string, setup: HarnessSetup): void {
+  describe(`PassTypeRepository contract: ${name}`, () => {
+    let harness: RepositoryHarness;
+    let repos: Repositories;
+    let accountId: number;
+
+    beforeEach(async () => {
+      harness = await setup();
+      repos = harness.repos;
+      accountId = (await repos.accounts.add(anAccount('Owner').account)).id;
+    });
+
+    afterEach(async () => {
+      await harness?.teardown();
+    });
+
+    it('assigns an id on add and gives every field back', async () => {
+      const passType = aPassType(
+        accountId,
+        { isAccountDefault: true, certificateExpiresAt: new Date('2027-03-04T05:06:07.089Z') },
+        new Date('2026-01-01T00:00:00.123Z'),
+      );
+      passType.privateKeyPassphrase = 'sesame';
+      const added = await repos.passTypes.add(passType);
+      expect(added).toBe(passType);
+      expect(typeof passType.id).toBe('number');
+
+      const loaded = await repos.passTypes.findById(passType.id);
+      expect(loaded).toBeInstanceOf(PassType);
+      expect(snapshot(loaded)).toStrictEqual(snapshot(passType));
+      expect(loaded!.certificateExpiresAt.toISOString()).toBe('2027-03-04T05:06:07.089Z');
+
+      const shared = await repos.passTypes.add(aPassType(null));
+      const loadedShared = await repos.passTypes.findById(shared.id);
+      expect(loadedShared!.accountId).toBeNull();
+      expect(loadedShared!.privateKeyPassphrase).toBeNull();
+      expect(loadedShared!.development).toBe(true);
+      expect(loadedShared!.isAccountDefault).toBe(false);
+      expect(await repos.passTypes.findById(shared.id + 1000)).toBeNull();
+    });
+
+    it('refuses a second pass type with the same identifier with PASS_TYPE_ALREADY_EXISTS', async () => {
+      const first = await repos.passTypes.add(aPassType(accountId));
+      const copy = aPassType(null, { passTypeIdentifier: first.passTypeIdentifier });
+      const error = (await repos.passTypes.add(copy).then(
+        () => null,
+        (caught: unknown) => caught,
+      )) as DomainError | null;
+      expect(error?.code).toBe(DomainErrorCode.PassTypeAlreadyExists);
+      expect((await repos.passTypes.findByIdentifier(first.passTypeIdentifier))?.id).toBe(first.id);
+      expect(await repos.passTypes.listUsableBy(accountId)).toHaveLength(1);
+    });
+
+    it('finds a pass type by identifier', async () => {
+      const passType = await repos.passTypes.add(aPassType(accountId));
+      expect((await repos.passTypes.findByIdentifier(passType.passTypeIdentifier))?.id).toBe(passType.id);
+      expect(await repos.passTypes.findByIdentifier('pass.com.example.nothing')).toBeNull();
+    });
+
+    it('lists the pass types an account may use: its own and the shared ones, by id', async () => {
+      const otherAccountId = (await repos.accounts.add(anAccount('Other').account)).id;
+      const own = await repos.passTypes.add(aPassType(accountId));
+      const theirs = await repos.passTypes.add(aPassType(otherAccountId));
+      const shared = await repos.passTypes.add(aPassType(null));
+      const ownSecond = await repos.passTypes.add(aPassType(accountId));
+
+      expect((await repos.passTypes.listUsableBy(accountId)).map((type) => type.id)).toEqual([
+        own.id,
+        shared.id,
+        ownSecond.id,
+      ]);
+      expect((await repos.passTypes.listUsableBy(otherAccountId)).map((type) => type.id)).toEqual([theirs.id, shared.id]);
+    });
+
+    it('stores replaced signing material on save', async () => {
+      const passType = await repos.passTypes.add(aPassType(accountId));
+      const loaded = (await repos.passTypes.findById(passType.id))!;
+      loaded.replaceMaterial(
+        {
+          certificatePem: 'new certificate',
+          privateKeyPem: 'new key',
+          privateKeyPassphrase: 'secret',
+          wwdrCertificatePem: 'new wwdr',
+        },
+        new Date('2028-01-01T00:00:00.999Z'),
+        false,
+        new Date('2026-05-05T05:05:05.555Z'),
+      );
+      await repos.passTypes.save(loaded);
+      expect(snapshot(await repos.passTypes.findById(passType.id))).toStrictEqual(snapshot(loaded));
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { runContract } from './harness';
+import { passRepositoryContract } from './pass.repository.contract';
+
+runContract(passRepositoryContract);

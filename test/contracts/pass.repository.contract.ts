@@ -1,0 +1,217 @@
+import { DomainErrorCode, type DomainError } from '../../src/domain/errors';
+import { Pass } from '../../src/domain/pass';
+import { aPass, aPng, aRegistration } from '../support/builders';
+import { anOwner, aStoredPass, aStoredTemplate, type Owner } from './fixtures';
+import { snapshot, type HarnessSetup, type RepositoryHarness, type Repositories } from './harness';
+
+const ISSUED = new Date('2026-02-03T04:05:06.789Z');
+
+export function passRepositoryContract(name: string, setup: HarnessSetup): void {
+  describe(`PassRepository contract: ${name}`, () => {
+    let harness: RepositoryHarness;
+    let repos: Repositories;
+    let owner: Owner;
+
+    beforeEach(async () => {
+      harness = await setup();
+      repos = harness.repos;
+      owner = await anOwner(repos);
+    });
+
+    afterEach(async () => {
+      await harness?.teardown();
+    });
+
+    function aRichPass(serialNumber: string): Pass {
+      const pass = aPass(
+        owner.template,
+        serialNumber,
+        {
+          fields: { name: { value: 'Ada Lovelace', label: 'Member', changeMessage: 'Now %@' } },
+          barcodeMessage: 'MSG-1',
+          barcodeAltText: 'alt text',
+          locations: [
+            { latitude: 48.8566, longitude: 2.3522, altitude: null, relevantText: 'Paris' },
+            { latitude: -33.8688, longitude: 151.2093, altitude: 58.5, relevantText: null },
+          ],
+          beacons: [{ proximityUUID: 'E2C56DB5-DFFB-48D2-B060-D0F5A71096E0', major: 1, minor: null, relevantText: 'Door' }],
+          relevantDate: '2026-05-01T10:00:00+02:00',
+          expirationDate: '2027-05-01T10:00:00.123Z',
+          images: { 'thumbnail.png': aPng(7), 'icon@2x.png': aPng(8) },
+          customPassId: 'custom-42',
+        },
+        ISSUED,
+      );
+      pass.redeem(new Date('2026-02-03T04:05:07.001Z'));
+      return pass;
+    }
+
+    it('assigns an id on add and gives every field back, images as bytes and dates to the millisecond', async () => {
+      const pass = aRichPass('SN-RICH');
+      const added = await repos.passes.add(pass);
+      expect(added).toBe(pass);
+      expect(typeof pass.id).toBe('number');
+
+      const loaded = await repos.passes.findById(pass.id);
+      expect(loaded).toBeInstanceOf(Pass);
+      expect(snapshot(loaded)).toStrictEqual(snapshot(pass));
+      expect(loaded!.updatedAt.getTime()).toBe(pass.updatedAt.getTime());
+      expect(loaded!.updatedAt.toISOString()).toBe('2026-02-03T04:05:07.001Z');
+      expect(loaded!.redeemedAt!.getTime()).toBe(new Date('2026-02-03T04:05:07.001Z').getTime());
+      expect(loaded!.images['thumbnail.png']).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(loaded!.images['thumbnail.png']).equals(Buffer.from(aPng(7)))).toBe(true);
+    });
+
+    it('keeps null and empty lists apart for locations and beacons', async () => {
+      const inherits = aPass(owner.template, 'SN-NULL', {}, ISSUED);
+      const none = aPass(owner.template, 'SN-EMPTY', { locations: [], beacons: [] }, ISSUED);
+      await repos.passes.add(inherits);
+      await repos.passes.add(none);
+
+      const loadedInherits = await repos.passes.findById(inherits.id);
+      const loadedNone = await repos.passes.findById(none.id);
+      expect(loadedInherits!.locations).toBeNull();
+      expect(loadedInherits!.beacons).toBeNull();
+      expect(loadedNone!.locations).toEqual([]);
+      expect(loadedNone!.beacons).toEqual([]);
+      expect(loadedInherits!.images).toEqual({});
+      expect(loadedInherits!.fieldValues).toEqual({});
+      expect(loadedInherits!.redeemedAt).toBeNull();
+    });
+
+    it('stores changes on save, including values cleared back to null', async () => {
+      const pass = aRichPass('SN-SAVE');
+      await repos.passes.add(pass);
+      const loaded = (await repos.passes.findById(pass.id))!;
+      loaded.update(
+        owner.template,
+        { fields: { name: { value: 'Grace Hopper' } }, locations: null, barcodeAltText: null, images: { 'icon.png': aPng(9) } },
+        new Date('2026-02-03T04:05:07.001Z'),
+      );
+      loaded.void(new Date('2026-02-03T04:05:07.001Z'));
+      await repos.passes.save(loaded);
+
+      const reloaded = await repos.passes.findById(pass.id);
+      expect(snapshot(reloaded)).toStrictEqual(snapshot(loaded));
+      expect(reloaded!.version).toBe(4);
+      expect(reloaded!.updatedAt.toISOString()).toBe('2026-02-03T04:05:07.003Z');
+      expect(reloaded!.locations).toBeNull();
+      expect(reloaded!.voided).toBe(true);
+    });
+
+    it('refuses to save a pass that was never added', async () => {
+      const pass = aPass(owner.template, 'SN-GHOST', {}, ISSUED);
+      pass.id = 999_999;
+      await expect(repos.passes.save(pass)).rejects.toThrow();
+      expect(await repos.passes.findById(999_999)).toBeNull();
+    });
+
+    it('hands out detached objects: a change not saved is not stored', async () => {
+      const pass = await aStoredPass(repos, owner.template, 'SN-DETACHED');
+      const loaded = (await repos.passes.findById(pass.id))!;
+      loaded.void(new Date('2026-03-01T00:00:00.000Z'));
+      const other = await aStoredPass(repos, owner.template, 'SN-OTHER');
+      await repos.passes.save(other);
+      expect((await repos.passes.findById(pass.id))!.voided).toBe(false);
+    });
+
+    it('finds a pass for its own account only', async () => {
+      const pass = await aStoredPass(repos, owner.template, 'SN-MINE');
+      const stranger = await anOwner(repos, 'Stranger');
+      expect((await repos.passes.findForAccount(owner.account.id, pass.id))?.serialNumber).toBe('SN-MINE');
+      expect(await repos.passes.findForAccount(stranger.account.id, pass.id)).toBeNull();
+      expect(await repos.passes.findForAccount(owner.account.id, 987_654)).toBeNull();
+    });
+
+    it('refuses a second pass with the same serial number in one pass type with SERIAL_NUMBER_TAKEN', async () => {
+      const first = await aStoredPass(repos, owner.template, 'SN-DUP');
+      const second = aPass(owner.template, 'SN-DUP', {}, ISSUED);
+      const error = (await repos.passes.add(second).then(
+        () => null,
+        (caught: unknown) => caught,
+      )) as DomainError | null;
+      expect(error).not.toBeNull();
+      expect(error!.code).toBe(DomainErrorCode.SerialNumberTaken);
+      expect(error!.name).toBe('DomainError');
+
+      const found = await repos.passes.findBySerialNumber(owner.passType.id, 'SN-DUP');
+      expect(found?.id).toBe(first.id);
+      expect(await repos.passes.listForTemplate(owner.template.id, { offset: 0, limit: 10 })).toHaveLength(1);
+      // The repository stays usable after the refusal.
+      await expect(repos.passes.add(aPass(owner.template, 'SN-AFTER', {}, ISSUED))).resolves.toBeDefined();
+    });
+
+    it('allows the same serial number in another pass type and finds each by pass type', async () => {
+      const other = await anOwner(repos, 'Other');
+      const mine = await aStoredPass(repos, owner.template, 'SN-SHARED');
+      const theirs = await aStoredPass(repos, other.template, 'SN-SHARED');
+      expect((await repos.passes.findBySerialNumber(owner.passType.id, 'SN-SHARED'))?.id).toBe(mine.id);
+      expect((await repos.passes.findBySerialNumber(other.passType.id, 'SN-SHARED'))?.id).toBe(theirs.id);
+      expect(await repos.passes.findBySerialNumber(owner.passType.id, 'SN-NONE')).toBeNull();
+    });
+
+    it('finds a pass by its pass data id', async () => {
+      const pass = await aStoredPass(repos, owner.template, 'SN-DATA');
+      expect((await repos.passes.findByPassDataId(pass.passDataId))?.id).toBe(pass.id);
+      expect(await repos.passes.findByPassDataId('0'.repeat(32))).toBeNull();
+    });
+
+    it('lists the passes of one template by ascending id, a page at a time', async () => {
+      const otherTemplate = await aStoredTemplate(repos, owner, { title: 'Other template' });
+      const ids: number[] = [];
+      for (let index = 0; index < 5; index += 1) {
+        ids.push((await aStoredPass(repos, owner.template, `SN-PAGE-${index}`)).id);
+        await aStoredPass(repos, otherTemplate, `SN-OTHER-${index}`);
+      }
+      const all = await repos.passes.listForTemplate(owner.template.id, { offset: 0, limit: 100 });
+      expect(all.map((pass) => pass.id)).toEqual(ids);
+      const page = await repos.passes.listForTemplate(owner.template.id, { offset: 1, limit: 2 });
+      expect(page.map((pass) => pass.serialNumber)).toEqual(['SN-PAGE-1', 'SN-PAGE-2']);
+      expect(await repos.passes.listForTemplate(owner.template.id, { offset: 5, limit: 2 })).toEqual([]);
+      expect(page[0]).toBeInstanceOf(Pass);
+    });
+
+    it('touches every pass of a template: version + 1 and a strictly later updatedAt, even when now is earlier', async () => {
+      const otherTemplate = await aStoredTemplate(repos, owner, { title: 'Untouched' });
+      const early = await repos.passes.add(aPass(owner.template, 'SN-T1', {}, new Date('2026-01-01T00:00:00.000Z')));
+      const late = await repos.passes.add(aPass(owner.template, 'SN-T2', {}, new Date('2026-06-01T00:00:00.500Z')));
+      const untouched = await repos.passes.add(aPass(otherTemplate, 'SN-T3', {}, new Date('2026-01-01T00:00:00.000Z')));
+
+      const now = new Date('2026-03-01T00:00:00.250Z');
+      expect(await repos.passes.touchAllOfTemplate(owner.template.id, now)).toBe(2);
+
+      const earlyAfter = (await repos.passes.findById(early.id))!;
+      const lateAfter = (await repos.passes.findById(late.id))!;
+      expect(earlyAfter.version).toBe(2);
+      expect(earlyAfter.updatedAt.toISOString()).toBe('2026-03-01T00:00:00.250Z');
+      expect(lateAfter.version).toBe(2);
+      expect(lateAfter.updatedAt.toISOString()).toBe('2026-06-01T00:00:00.501Z');
+
+      // Twice at the same instant: still strictly increasing.
+      expect(await repos.passes.touchAllOfTemplate(owner.template.id, now)).toBe(2);
+      const earlyAgain = (await repos.passes.findById(early.id))!;
+      expect(earlyAgain.version).toBe(3);
+      expect(earlyAgain.updatedAt.toISOString()).toBe('2026-03-01T00:00:00.251Z');
+      expect((await repos.passes.findById(late.id))!.updatedAt.toISOString()).toBe('2026-06-01T00:00:00.502Z');
+
+      const untouchedAfter = (await repos.passes.findById(untouched.id))!;
+      expect(untouchedAfter.version).toBe(1);
+      expect(untouchedAfter.updatedAt.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+      expect(await repos.passes.touchAllOfTemplate(987_654, now)).toBe(0);
+    });
+
+    it('removes a pass together with its device registrations, and nothing else', async () => {
+      const pass = await aStoredPass(repos, owner.template, 'SN-GONE');
+      const kept = await aStoredPass(repos, owner.template, 'SN-KEPT');
+      await repos.registrations.register(aRegistration('device-a', pass.id));
+      await repos.registrations.register(aRegistration('device-a', kept.id));
+
+      await repos.passes.remove(pass);
+
+      expect(await repos.passes.findById(pass.id)).toBeNull();
+      expect(await repos.registrations.find('device-a', pass.id)).toBeNull();
+      expect(await repos.registrations.listPassIdsForDevice('device-a')).toEqual([kept.id]);
+      expect(await repos.passes.findById(kept.id)).not.toBeNull();
+    });
+  });
+}
