@@ -8,6 +8,7 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
   const logger = new Logger('passgate');
+  logger.log(`listening on ${await app.getUrl()}; links point at ${config.publicBaseUrl}`);
   const stop = (signal: NodeJS.Signals) => {
     logger.log(`${signal} received: finishing open requests, then stopping`);
     // app.close() stops accepting connections, lets in-flight requests finish, then closes the database.
