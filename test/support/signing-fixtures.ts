@@ -3,32 +3,16 @@ import { Pass, PassContent } from '../../src/domain/pass';
 import { PassTemplate, TemplateDefinition } from '../../src/domain/pass-template';
 import { PassType, SigningMaterial } from '../../src/domain/pass-type';
 import type { PackageInput } from '../../src/domain/ports/pass-packager';
+import { aField, PNG_1X1 as PNG_BYTES, T0 } from './builders';
 import { TEST_PASS_TYPE_IDENTIFIER, TEST_TEAM_IDENTIFIER } from './throwaway-certs';
 
-export const NOW = new Date('2026-01-01T00:00:00.000Z');
+export const NOW = T0;
 
-/** The smallest valid PNG: 1×1 pixel. */
-export const PNG_1X1 = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+export const PNG_1X1 = Buffer.from(PNG_BYTES);
 
+/** A field without a label unless given one. */
 export function field(key: string, overrides: Partial<FieldDefinition> = {}): FieldDefinition {
-  return {
-    key,
-    label: null,
-    value: null,
-    changeMessage: null,
-    dateStyle: null,
-    timeStyle: null,
-    isRelative: null,
-    ignoresTimeZone: null,
-    numberStyle: null,
-    currencyCode: null,
-    textAlignment: null,
-    dynamic: false,
-    ...overrides,
-  };
+  return aField(key, { label: null, ...overrides });
 }
 
 let nextPassTypeId = 1;
