@@ -25,12 +25,12 @@ export class AppConfig {
   readonly apnsCaFile!: string | null;
   readonly logLevel!: string;
 
-  constructor(values: Omit<AppConfig, never>) {
-    Object.assign(this, values);
-  }
+  /** `${PUBLIC_BASE_URL}/wallet`: the pass.json `webServiceURL`, without `/v1` (Apple appends it). */
+  readonly webServiceUrl: string;
 
-  get webServiceUrl(): string {
-    return `${this.publicBaseUrl}/wallet`;
+  constructor(values: Omit<AppConfig, 'webServiceUrl'>) {
+    Object.assign(this, values);
+    this.webServiceUrl = `${values.publicBaseUrl}/wallet`;
   }
 }
 
@@ -118,7 +118,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, cwd = proces
     apnsPort,
     apnsCaFile,
     logLevel,
-  } as AppConfig);
+  });
 }
 
 function resolvePath(path: string, cwd: string): string {
