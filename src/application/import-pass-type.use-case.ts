@@ -9,7 +9,7 @@ import { PassTypeRepository } from '../domain/ports/pass-type.repository';
 export interface ImportPassTypeCommand {
   accountId: number;
   material: SigningMaterial;
-  /** Overrides for certificates that do not carry them in UID / OU. */
+  /** For certificates that do not carry them in UID / OU; must agree with a certificate that does. */
   passTypeIdentifier?: string;
   teamIdentifier?: string;
   /** Sign the account's new templates with this pass type when they name none. */
@@ -31,8 +31,10 @@ export class ImportPassType {
       throw new DomainError(DomainErrorCode.AccountNotFound, `No account ${command.accountId}.`);
     }
     const identity = this.certificates.inspect(command.material);
-    const passTypeIdentifier = command.passTypeIdentifier ?? identity.passTypeIdentifier;
-    const teamIdentifier = command.teamIdentifier ?? identity.teamIdentifier;
+    // Wallet refuses a pass whose identifiers differ from its certificate's: what the certificate
+    // says wins, and an override may only fill in what it does not say.
+    const passTypeIdentifier = fillIn(identity.passTypeIdentifier, command.passTypeIdentifier, 'pass type identifier');
+    const teamIdentifier = fillIn(identity.teamIdentifier, command.teamIdentifier, 'team identifier');
     if (!passTypeIdentifier || !teamIdentifier) {
       throw new DomainError(
         DomainErrorCode.SigningMaterialInvalid,
@@ -64,7 +66,7 @@ export class ImportPassType {
         material: command.material,
         development: identity.development,
         certificateExpiresAt: identity.expiresAt,
-        isAccountDefault: false,
+        isDefault: false,
       },
       now,
     );
@@ -74,11 +76,21 @@ export class ImportPassType {
 
   private async makeOnlyDefault(passType: PassType): Promise<void> {
     for (const other of await this.passTypes.listUsableBy(passType.accountId!)) {
-      if (other.id !== passType.id && other.accountId === passType.accountId && other.isAccountDefault) {
-        other.isAccountDefault = false;
+      if (other.id !== passType.id && other.accountId === passType.accountId && other.isDefault) {
+        other.isDefault = false;
         await this.passTypes.save(other);
       }
     }
-    passType.isAccountDefault = true;
+    passType.isDefault = true;
   }
+}
+
+function fillIn(fromCertificate: string | null, given: string | undefined, what: string): string | null {
+  if (fromCertificate !== null && given !== undefined && given !== fromCertificate) {
+    throw new DomainError(
+      DomainErrorCode.SigningMaterialInvalid,
+      `The certificate's ${what} is ${fromCertificate}, not ${given}.`,
+    );
+  }
+  return fromCertificate ?? given ?? null;
 }

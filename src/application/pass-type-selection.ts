@@ -15,8 +15,8 @@ export async function selectPassType(
   const chosen =
     requestedId !== null
       ? usable.find((passType) => passType.id === requestedId)
-      : (usable.find((passType) => passType.accountId === accountId && passType.isAccountDefault) ??
-        usable.find((passType) => passType.accountId === null));
+      : (usable.find((passType) => passType.accountId === accountId && passType.isDefault) ??
+        usable.find((passType) => passType.accountId === null && passType.isDefault));
   if (!chosen) {
     throw new DomainError(
       DomainErrorCode.PassTypeNotFound,

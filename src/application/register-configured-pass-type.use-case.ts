@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, DomainErrorCode } from '../domain/errors';
+import { DomainError, DomainErrorCode, isDomainError } from '../domain/errors';
 import { PassType, SigningMaterial } from '../domain/pass-type';
-import { CertificateReader } from '../domain/ports/certificate-reader';
+import { CertificateReader, SigningIdentity } from '../domain/ports/certificate-reader';
 import { Clock } from '../domain/ports/clock';
 import { PassTypeRepository } from '../domain/ports/pass-type.repository';
 
 /**
  * Records the pass type configured in CERTS_DIR as the shared default (no owning account), or
- * refreshes its material when the files changed since the last start.
+ * refreshes its material when the files changed since the last start. Idempotent, and safe when
+ * several instances start together.
  */
 @Injectable()
 export class RegisterConfiguredPassType {
@@ -26,35 +27,65 @@ export class RegisterConfiguredPassType {
       );
     }
     const now = this.clock.now();
-    const existing = await this.passTypes.findByIdentifier(identity.passTypeIdentifier);
-    if (existing) {
-      if (existing.accountId !== null) {
-        throw new DomainError(
-          DomainErrorCode.PassTypeAlreadyExists,
-          `Pass type ${identity.passTypeIdentifier} from CERTS_DIR is already imported for account ${existing.accountId}.`,
-        );
+    const named = { ...identity, passTypeIdentifier: identity.passTypeIdentifier, teamIdentifier: identity.teamIdentifier };
+    const passType = await this.upsert(material, named, now);
+    // Material moved out of CERTS_DIR keeps its row (its passes stay verifiable) but stops being the default.
+    for (const other of await this.passTypes.listShared()) {
+      if (other.id !== passType.id && other.isDefault) {
+        other.isDefault = false;
+        await this.passTypes.save(other);
       }
-      if (existing.certificatePem !== material.certificatePem || existing.privateKeyPem !== material.privateKeyPem
-        || existing.wwdrCertificatePem !== material.wwdrCertificatePem
-        || existing.privateKeyPassphrase !== material.privateKeyPassphrase) {
-        existing.replaceMaterial(material, identity.expiresAt, identity.development, now);
-        await this.passTypes.save(existing);
-      }
-      return existing;
     }
-    return this.passTypes.add(
-      PassType.create(
-        {
-          accountId: null,
-          passTypeIdentifier: identity.passTypeIdentifier,
-          teamIdentifier: identity.teamIdentifier,
-          material,
-          development: identity.development,
-          certificateExpiresAt: identity.expiresAt,
-          isAccountDefault: false,
-        },
-        now,
-      ),
-    );
+    if (!passType.isDefault) {
+      passType.isDefault = true;
+      await this.passTypes.save(passType);
+    }
+    return passType;
   }
+
+  private async upsert(
+    material: SigningMaterial,
+    identity: SigningIdentity & { passTypeIdentifier: string; teamIdentifier: string },
+    now: Date,
+  ): Promise<PassType> {
+    const existing = await this.passTypes.findByIdentifier(identity.passTypeIdentifier);
+    if (!existing) {
+      try {
+        return await this.passTypes.add(
+          PassType.create(
+            {
+              accountId: null,
+              passTypeIdentifier: identity.passTypeIdentifier,
+              teamIdentifier: identity.teamIdentifier,
+              material,
+              development: identity.development,
+              certificateExpiresAt: identity.expiresAt,
+              isDefault: false,
+            },
+            now,
+          ),
+        );
+      } catch (error) {
+        // Another instance sharing the database registered it first: use theirs.
+        if (!(isDomainError(error) && error.code === DomainErrorCode.PassTypeAlreadyExists)) throw error;
+        return this.upsert(material, identity, now);
+      }
+    }
+    if (existing.accountId !== null) {
+      throw new DomainError(
+        DomainErrorCode.PassTypeAlreadyExists,
+        `Pass type ${identity.passTypeIdentifier} from CERTS_DIR is already imported for account ${existing.accountId}.`,
+      );
+    }
+    const changed =
+      existing.certificatePem !== material.certificatePem ||
+      existing.privateKeyPem !== material.privateKeyPem ||
+      existing.wwdrCertificatePem !== material.wwdrCertificatePem ||
+      existing.privateKeyPassphrase !== material.privateKeyPassphrase;
+    if (changed) {
+      existing.replaceMaterial(material, identity.expiresAt, identity.development, now);
+      await this.passTypes.save(existing);
+    }
+    return existing;
+}
 }

@@ -28,7 +28,11 @@ export class PassType implements SigningMaterial {
   wwdrCertificatePem!: string;
   /** True when the chain does not lead to Apple: packages sign fine but no iPhone installs them. */
   development!: boolean;
-  isAccountDefault!: boolean;
+  /**
+   * Signs new templates that name no pass type: an account's own default for that account's
+   * templates; the shared default (the one CERTS_DIR holds now) for accounts without their own.
+   */
+  isDefault!: boolean;
   certificateExpiresAt!: Date;
   createdAt!: Date;
   updatedAt!: Date;
@@ -41,7 +45,7 @@ export class PassType implements SigningMaterial {
       material: SigningMaterial;
       development: boolean;
       certificateExpiresAt: Date;
-      isAccountDefault: boolean;
+      isDefault: boolean;
     },
     now: Date,
   ): PassType {
@@ -62,7 +66,7 @@ export class PassType implements SigningMaterial {
     passType.passTypeIdentifier = props.passTypeIdentifier;
     passType.teamIdentifier = props.teamIdentifier;
     passType.development = props.development;
-    passType.isAccountDefault = props.isAccountDefault;
+    passType.isDefault = props.isDefault;
     passType.createdAt = now;
     passType.replaceMaterial(props.material, props.certificateExpiresAt, props.development, now);
     return passType;

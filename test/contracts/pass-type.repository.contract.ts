@@ -22,7 +22,7 @@ export function passTypeRepositoryContract(name: string, setup: HarnessSetup): v
     it('assigns an id on add and gives every field back', async () => {
       const passType = aPassType(
         accountId,
-        { isAccountDefault: true, certificateExpiresAt: new Date('2027-03-04T05:06:07.089Z') },
+        { isDefault: true, certificateExpiresAt: new Date('2027-03-04T05:06:07.089Z') },
         new Date('2026-01-01T00:00:00.123Z'),
       );
       passType.privateKeyPassphrase = 'sesame';
@@ -40,7 +40,7 @@ export function passTypeRepositoryContract(name: string, setup: HarnessSetup): v
       expect(loadedShared!.accountId).toBeNull();
       expect(loadedShared!.privateKeyPassphrase).toBeNull();
       expect(loadedShared!.development).toBe(true);
-      expect(loadedShared!.isAccountDefault).toBe(false);
+      expect(loadedShared!.isDefault).toBe(false);
       expect(await repos.passTypes.findById(shared.id + 1000)).toBeNull();
     });
 
@@ -75,6 +75,13 @@ export function passTypeRepositoryContract(name: string, setup: HarnessSetup): v
         ownSecond.id,
       ]);
       expect((await repos.passTypes.listUsableBy(otherAccountId)).map((type) => type.id)).toEqual([theirs.id, shared.id]);
+    });
+
+    it('lists the shared pass types, by id', async () => {
+      const first = await repos.passTypes.add(aPassType(null));
+      await repos.passTypes.add(aPassType(accountId));
+      const second = await repos.passTypes.add(aPassType(null));
+      expect((await repos.passTypes.listShared()).map((type) => type.id)).toEqual([first.id, second.id]);
     });
 
     it('stores replaced signing material on save', async () => {

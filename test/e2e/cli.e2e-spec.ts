@@ -91,7 +91,7 @@ describe('the CLI', () => {
       accountId: created.id,
       passTypeIdentifier: `pass.com.acme.cli${created.id}`,
       teamIdentifier: 'ACME123456',
-      isAccountDefault: true,
+      isDefault: true,
       development: true,
     });
     const stored = await withCore((get) => get(PassTypeRepository).findByIdentifier(`pass.com.acme.cli${created.id}`));

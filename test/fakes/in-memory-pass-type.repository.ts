@@ -34,6 +34,13 @@ export class InMemoryPassTypeRepository extends PassTypeRepository {
     return row ? cloneEntity(row) : null;
   }
 
+  async listShared(): Promise<PassType[]> {
+    return [...this.rows.values()]
+      .filter((row) => row.accountId === null)
+      .sort((a, b) => a.id - b.id)
+      .map((row) => cloneEntity(row));
+  }
+
   async listUsableBy(accountId: number): Promise<PassType[]> {
     return [...this.rows.values()]
       .filter((row) => row.isUsableBy(accountId))

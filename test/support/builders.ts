@@ -87,7 +87,7 @@ export function aPassType(
       },
       development: true,
       certificateExpiresAt: new Date('2027-01-01T00:00:00.000Z'),
-      isAccountDefault: false,
+      isDefault: false,
       ...overrides,
     },
     now,

@@ -27,7 +27,7 @@ export function signingPassType(material: SigningMaterial, id = nextPassTypeId++
       material,
       development: true,
       certificateExpiresAt: new Date('2035-01-01T00:00:00Z'),
-      isAccountDefault: true,
+      isDefault: true,
     },
     NOW,
   );

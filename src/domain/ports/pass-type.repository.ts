@@ -8,4 +8,6 @@ export abstract class PassTypeRepository {
   abstract findByIdentifier(passTypeIdentifier: string): Promise<PassType | null>;
   /** The pass types an account may sign with: its own and the shared one from CERTS_DIR, by id. */
   abstract listUsableBy(accountId: number): Promise<PassType[]>;
+  /** The pass types owned by no account (configured from CERTS_DIR, now or before), by id. */
+  abstract listShared(): Promise<PassType[]>;
 }

@@ -53,7 +53,7 @@ export class PassTypeImportCommand extends CommandRunner {
         accountId: passType.accountId,
         passTypeIdentifier: passType.passTypeIdentifier,
         teamIdentifier: passType.teamIdentifier,
-        isAccountDefault: passType.isAccountDefault,
+        isDefault: passType.isDefault,
         development: passType.development,
         certificateExpiresAt: passType.certificateExpiresAt.toISOString(),
       });

@@ -42,6 +42,10 @@ export class MikroOrmPassTypeRepository extends PassTypeRepository {
     return entityManagerFor(this.orm).findOne(PassType, { passTypeIdentifier });
   }
 
+  async listShared(): Promise<PassType[]> {
+    return entityManagerFor(this.orm).find(PassType, { accountId: null }, { orderBy: { id: 'asc' } });
+  }
+
   async listUsableBy(accountId: number): Promise<PassType[]> {
     return entityManagerFor(this.orm).find(
       PassType,

@@ -38,7 +38,7 @@ const SQLITE = [
     "private_key_passphrase" text null,
     "wwdr_certificate_pem" text not null,
     "development" integer not null,
-    "is_account_default" integer not null,
+    "is_default" integer not null,
     "certificate_expires_at" datetime not null,
     "created_at" datetime not null,
     "updated_at" datetime not null,
@@ -143,7 +143,7 @@ const POSTGRESQL = [
     "private_key_passphrase" text null,
     "wwdr_certificate_pem" text not null,
     "development" boolean not null,
-    "is_account_default" boolean not null,
+    "is_default" boolean not null,
     "certificate_expires_at" timestamptz(3) not null,
     "created_at" timestamptz(3) not null,
     "updated_at" timestamptz(3) not null

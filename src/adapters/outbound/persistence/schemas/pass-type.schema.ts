@@ -22,7 +22,7 @@ export const PassTypeSchema = new EntitySchema<PassType>({
     privateKeyPassphrase: { type: 'text', nullable: true },
     wwdrCertificatePem: { type: 'text' },
     development: { type: 'boolean' },
-    isAccountDefault: { type: 'boolean' },
+    isDefault: { type: 'boolean' },
     certificateExpiresAt: { type: 'datetime', length: 3 },
     createdAt: { type: 'datetime', length: 3 },
     updatedAt: { type: 'datetime', length: 3 },
