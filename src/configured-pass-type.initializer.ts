@@ -24,10 +24,17 @@ export class ConfiguredPassTypeInitializer implements OnApplicationBootstrap {
       info: (message) => this.logger.log(message),
     });
     this.configured = await this.registerConfiguredPassType.execute(material);
+    const expiresAt = this.configured.certificateExpiresAt;
     this.logger.log(
       `Default pass type ${this.configured.passTypeIdentifier} (team ${this.configured.teamIdentifier}), ` +
-        `certificate valid until ${this.configured.certificateExpiresAt.toISOString()}`,
+        `certificate valid until ${expiresAt.toISOString()}`,
     );
+    const daysLeft = (expiresAt.getTime() - Date.now()) / 86_400_000;
+    if (daysLeft < 0) {
+      this.logger.warn(`The signer certificate in ${this.config.certsDir} has expired: Wallet refuses passes signed with it.`);
+    } else if (daysLeft < 30) {
+      this.logger.warn(`The signer certificate in ${this.config.certsDir} expires in ${Math.ceil(daysLeft)} days.`);
+    }
   }
 
   /** The pass type from CERTS_DIR, once the application has started. */

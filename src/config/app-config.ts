@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { redactDatabaseUrl } from './database-url';
 
 export type PushMode = 'apns' | 'log';
 
@@ -78,7 +79,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, cwd = proces
 
   const databaseUrl = text('DATABASE_URL') ?? 'sqlite:data/passgate.sqlite';
   if (!/^sqlite:.+/.test(databaseUrl) && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
-    problems.push(`DATABASE_URL="${databaseUrl}" must be sqlite:<path> or postgres://user@host:port/database.`);
+    problems.push(
+      `DATABASE_URL="${redactDatabaseUrl(databaseUrl)}" must be sqlite:<path> or postgres://user@host:port/database.`,
+    );
   }
 
   const certsDir = resolvePath(text('CERTS_DIR') ?? 'certs', cwd);

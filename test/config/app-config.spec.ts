@@ -43,7 +43,7 @@ describe('loadAppConfig', () => {
       loadAppConfig({
         PORT: 'eighty',
         PUBLIC_BASE_URL: 'passes.example.com',
-        DATABASE_URL: 'mysql://db',
+        DATABASE_URL: 'mysql://app:hunter2@db/x',
         PUSH_MODE: 'fast',
         APNS_CA_FILE: '/no/such/ca.pem',
       });
@@ -55,5 +55,6 @@ describe('loadAppConfig', () => {
     for (const name of ['PORT', 'PUBLIC_BASE_URL', 'DATABASE_URL', 'PUSH_MODE', 'APNS_CA_FILE']) {
       expect(message).toContain(`${name}=`);
     }
+    expect(message).not.toContain('hunter2');
   });
 });

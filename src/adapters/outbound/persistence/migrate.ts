@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
 import { isPostgres } from './migrations/platform';
-import { redactDatabaseUrl } from './mikro-orm.config';
+import { redactDatabaseUrl } from '../../../config/database-url';
 
 /** Arbitrary constant naming passgate's migration lock among PostgreSQL advisory locks. */
 const MIGRATION_LOCK_KEY = 0x70617373; // "pass"

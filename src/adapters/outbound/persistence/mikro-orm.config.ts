@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import type { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { redactDatabaseUrl } from '../../../config/database-url';
 import { migrationsList } from './migrations';
 import { persistenceSchemas } from './schemas';
 
@@ -100,19 +101,11 @@ function schemaParameter(databaseUrl: string): string | undefined {
 function sqliteFile(path: string): string {
   if (path === SQLITE_MEMORY || path === '') return SQLITE_MEMORY;
   const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
-  mkdirSync(dirname(file), { recursive: true });
+  // The database holds signing keys: a new folder and file are the owner's alone (SQLite gives its
+  // -wal and -shm files the database file's permissions).
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) writeFileSync(file, '', { mode: 0o600, flag: 'a' });
   return file;
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactDatabaseUrl(databaseUrl: string): string {
-  try {
-    const url = new URL(databaseUrl);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return databaseUrl.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
-  }
 }
 
 /** For the MikroORM CLI (`mikro-orm migration:create` and friends); a function, so importing this file has no effect. */

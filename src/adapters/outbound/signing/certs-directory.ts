@@ -207,8 +207,9 @@ async function createDevelopmentMaterial(certsDir: string): Promise<SigningMater
   };
 }
 
+/** Exclusive create: two instances starting on one empty folder cannot mix their keys and certificates. */
 async function writeSecret(path: string, content: string): Promise<void> {
-  await writeFile(path, content, { mode: 0o600, flag: 'w' });
+  await writeFile(path, content, { mode: 0o600, flag: 'wx' });
   await chmod(path, 0o600);
 }
 

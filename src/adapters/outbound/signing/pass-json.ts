@@ -1,4 +1,6 @@
 import type { FieldSection } from '../../../domain/fields';
+import { imageKindOf } from '../../../domain/images';
+import { allowedImageKinds } from '../../../domain/pass-style';
 import type { ResolvedField } from '../../../domain/pass';
 import type { PackageInput } from '../../../domain/ports/pass-packager';
 import type { Beacon, Location } from '../../../domain/relevance';
@@ -147,8 +149,13 @@ export function buildPackageFiles(input: PackageInput): Record<string, Buffer> {
 /** The template's images with the pass's own images replacing those of the same name. */
 export function packageImages(input: PackageInput): Record<string, Buffer> {
   const images = { ...input.template.images, ...input.pass.images };
+  // A pass keeps its own images when its template later changes style; only those the style shows go in.
+  const allowed = allowedImageKinds(input.template);
   const files: Record<string, Buffer> = {};
-  for (const name of Object.keys(images).sort()) files[name] = Buffer.from(images[name]);
+  for (const name of Object.keys(images).sort()) {
+    const kind = imageKindOf(name);
+    if (kind !== null && allowed.has(kind)) files[name] = Buffer.from(images[name]);
+  }
   return files;
 }
 

@@ -140,7 +140,7 @@ export async function verifyPkpass(
         problems.push(`${name}: manifest says ${String(expected).slice(0, 40)}, file hashes to ${actual}`);
       }
     }
-    const missing = Object.keys(entries).filter((name) => !(name in files!) || name === 'manifest.json' || name === 'signature');
+    const missing = Object.keys(entries).filter((name) => !Object.hasOwn(files!, name) || name === 'manifest.json' || name === 'signature');
     for (const name of missing) problems.push(`manifest lists ${name.slice(0, 200)}, which the package does not hold`);
     if (problems.length > 0) throw new CheckFailed(summarize(problems));
     return `${hashed.length} files, every SHA-1 matches`;
@@ -278,7 +278,8 @@ function unzip(bytes: Buffer): Record<string, Uint8Array> {
   }
   const names = Object.keys(files).filter((name) => !name.endsWith('/'));
   if (names.length === 0) throw new CheckFailed('the zip archive is empty');
-  const result: Record<string, Uint8Array> = {};
+  // No prototype: entry names such as `__proto__` or `constructor` stay plain keys.
+  const result: Record<string, Uint8Array> = Object.create(null);
   for (const name of names) result[name] = files[name];
   return result;
 }

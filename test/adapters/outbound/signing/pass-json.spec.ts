@@ -2,11 +2,12 @@ import {
   buildPackageFiles,
   buildPassJson,
   escapeStringsLiteral,
+  packageImages,
   passStrings,
 } from '../../../../src/adapters/outbound/signing/pass-json';
 import { validatePassJson } from '../../../../src/adapters/outbound/signing/passkit-schemas';
 import type { SigningMaterial } from '../../../../src/domain/pass-type';
-import { boardingPassTemplate, issue, PNG_1X1, signingPassType } from '../../../support/signing-fixtures';
+import { boardingPassTemplate, issue, NOW, PNG_1X1, signingPassType } from '../../../support/signing-fixtures';
 
 const material: SigningMaterial = {
   certificatePem: 'unused',
@@ -113,6 +114,20 @@ describe('pass.strings', () => {
     expect(escapeStringsLiteral('a "b" \\ c\nd\te\u0001')).toBe('a \\"b\\" \\\\ c\\nd\\te\\U0001');
     expect(passStrings({ 'say "hi"': 'Dis "salut"', two: 'deux' }).toString('utf8')).toBe(
       '"say \\"hi\\"" = "Dis \\"salut\\"";\n"two" = "deux";',
+    );
+  });
+});
+
+describe('packageImages', () => {
+  it("leaves out a pass's own images that its template's style no longer shows", () => {
+    const template = boardingPassTemplate({ style: 'generic', transitType: null });
+    const pass = issue(template, { images: { 'thumbnail.png': PNG_1X1 } });
+    expect(Object.keys(packageImages({ pass, template, passType: signingPassType(material) }))).toContain(
+      'thumbnail.png',
+    );
+    template.update({ style: 'boardingPass', transitType: 'PKTransitTypeAir' }, NOW);
+    expect(Object.keys(packageImages({ pass, template, passType: signingPassType(material) }))).not.toContain(
+      'thumbnail.png',
     );
   });
 });
