@@ -4,6 +4,7 @@ import { Clock } from '../domain/ports/clock';
 import { PassTemplateRepository } from '../domain/ports/pass-template.repository';
 import { PassRepository } from '../domain/ports/pass.repository';
 import { loadAccountPass } from './account-passes';
+import { retryOnConcurrentChange } from './concurrent-change';
 
 @Injectable()
 export class RedeemPass {
@@ -15,11 +16,13 @@ export class RedeemPass {
 
   /** Marks the pass redeemed (`redeemed` true) or takes the redemption back (false). */
   async execute(accountId: number, passId: number, redeemed: boolean): Promise<Pass> {
-    const { pass } = await loadAccountPass(this.passes, this.templates, accountId, passId);
-    const before = pass.version;
-    if (redeemed) pass.redeem(this.clock.now());
-    else pass.unredeem(this.clock.now());
-    if (pass.version !== before) await this.passes.save(pass);
-    return pass;
+    return retryOnConcurrentChange(async () => {
+      const { pass } = await loadAccountPass(this.passes, this.templates, accountId, passId);
+      const before = pass.version;
+      if (redeemed) pass.redeem(this.clock.now());
+      else pass.unredeem(this.clock.now());
+      if (pass.version !== before) await this.passes.save(pass);
+      return pass;
+    });
   }
 }

@@ -4,6 +4,7 @@ import { Clock } from '../domain/ports/clock';
 import { PassTemplateRepository } from '../domain/ports/pass-template.repository';
 import { PassRepository } from '../domain/ports/pass.repository';
 import { loadAccountPass } from './account-passes';
+import { retryOnConcurrentChange } from './concurrent-change';
 
 @Injectable()
 export class UpdatePass {
@@ -15,9 +16,11 @@ export class UpdatePass {
 
   /** Changes the pass's values and advances its version. */
   async execute(accountId: number, passId: number, content: PassContent): Promise<Pass> {
-    const { pass, template } = await loadAccountPass(this.passes, this.templates, accountId, passId);
-    pass.update(template, content, this.clock.now());
-    await this.passes.save(pass);
-    return pass;
+    return retryOnConcurrentChange(async () => {
+      const { pass, template } = await loadAccountPass(this.passes, this.templates, accountId, passId);
+      pass.update(template, content, this.clock.now());
+      await this.passes.save(pass);
+      return pass;
+    });
   }
 }

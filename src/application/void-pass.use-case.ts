@@ -4,6 +4,7 @@ import { Clock } from '../domain/ports/clock';
 import { PassTemplateRepository } from '../domain/ports/pass-template.repository';
 import { PassRepository } from '../domain/ports/pass.repository';
 import { loadAccountPass } from './account-passes';
+import { retryOnConcurrentChange } from './concurrent-change';
 
 @Injectable()
 export class VoidPass {
@@ -14,11 +15,13 @@ export class VoidPass {
   ) {}
 
   async execute(accountId: number, passId: number): Promise<Pass> {
-    const { pass } = await loadAccountPass(this.passes, this.templates, accountId, passId);
-    if (!pass.voided) {
-      pass.void(this.clock.now());
-      await this.passes.save(pass);
-    }
-    return pass;
+    return retryOnConcurrentChange(async () => {
+      const { pass } = await loadAccountPass(this.passes, this.templates, accountId, passId);
+      if (!pass.voided) {
+        pass.void(this.clock.now());
+        await this.passes.save(pass);
+      }
+      return pass;
+    });
   }
 }

@@ -19,6 +19,7 @@ export const DomainErrorCode = {
   ColorInvalid: 'COLOR_INVALID',
   BarcodeInvalid: 'BARCODE_INVALID',
   PassNotFound: 'PASS_NOT_FOUND',
+  PassChangedConcurrently: 'PASS_CHANGED_CONCURRENTLY',
   SerialNumberMissing: 'SERIAL_NUMBER_MISSING',
   SerialNumberInvalid: 'SERIAL_NUMBER_INVALID',
   SerialNumberTaken: 'SERIAL_NUMBER_TAKEN',

@@ -56,6 +56,20 @@ describe('pass use cases', () => {
     expect(await f.registrations.listForPass(issued.id)).toEqual([]);
   });
 
+  it('keeps both of two concurrent changes, each under its own version', async () => {
+    const f = await useCaseFixture();
+    const pass = await f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'S', content: {} });
+    const [updated, redeemed] = await Promise.all([
+      new UpdatePass(f.passes, f.templates, f.clock).execute(f.account.id, pass.id, { fields: { name: { value: 'Grace' } } }),
+      new RedeemPass(f.passes, f.templates, f.clock).execute(f.account.id, pass.id, true),
+    ]);
+    const stored = (await f.passes.findById(pass.id))!;
+    expect(stored.fieldValues.name.value).toBe('Grace');
+    expect(stored.redeemed).toBe(true);
+    expect(stored.version).toBe(3);
+    expect(new Set([updated.version, redeemed.version])).toEqual(new Set([2, 3]));
+  });
+
   it("treats another account's pass as missing", async () => {
     const f = await useCaseFixture();
     const pass = await f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'S', content: {} });

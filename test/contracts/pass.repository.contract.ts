@@ -115,6 +115,42 @@ export function passRepositoryContract(name: string, setup: HarnessSetup): void 
       expect((await repos.passes.findById(pass.id))!.voided).toBe(false);
     });
 
+    it('refuses to save over a change made since the pass was loaded, with PASS_CHANGED_CONCURRENTLY', async () => {
+      const pass = await aStoredPass(repos, owner.template, 'SN-RACE');
+      const first = (await repos.passes.findById(pass.id))!;
+      const second = (await repos.passes.findForAccount(owner.account.id, pass.id))!;
+      first.update(owner.template, { fields: { name: { value: 'First' } } }, new Date('2026-03-01T00:00:00.000Z'));
+      await repos.passes.save(first);
+      second.redeem(new Date('2026-03-01T00:00:01.000Z'));
+      await expect(repos.passes.save(second)).rejects.toMatchObject({ code: DomainErrorCode.PassChangedConcurrently });
+
+      const stored = (await repos.passes.findById(pass.id))!;
+      expect(stored.fieldValues).toEqual({ name: { value: 'First' } });
+      expect(stored.redeemed).toBe(false);
+      expect(stored.version).toBe(2);
+
+      first.redeem(new Date('2026-03-01T00:00:02.000Z'));
+      await repos.passes.save(first);
+      expect((await repos.passes.findById(pass.id))!.version).toBe(3);
+    });
+
+    it('refuses to save a pass loaded before its template touched it', async () => {
+      const pass = await aStoredPass(repos, owner.template, 'SN-TOUCHED');
+      const loaded = (await repos.passes.findById(pass.id))!;
+      await repos.passes.touchAllOfTemplate(owner.template.id, new Date('2026-03-01T00:00:00.000Z'));
+      loaded.redeem(new Date('2026-03-01T00:00:01.000Z'));
+      await expect(repos.passes.save(loaded)).rejects.toMatchObject({ code: DomainErrorCode.PassChangedConcurrently });
+    });
+
+    it('reports a pass removed since it was loaded as PASS_NOT_FOUND', async () => {
+      const pass = await aStoredPass(repos, owner.template, 'SN-GONE');
+      const loaded = (await repos.passes.findById(pass.id))!;
+      await repos.passes.remove(pass);
+      loaded.redeem(new Date('2026-03-01T00:00:01.000Z'));
+      await expect(repos.passes.save(loaded)).rejects.toMatchObject({ code: DomainErrorCode.PassNotFound });
+      expect(await repos.passes.findById(pass.id)).toBeNull();
+    });
+
     it('finds a pass for its own account only', async () => {
       const pass = await aStoredPass(repos, owner.template, 'SN-MINE');
       const stranger = await anOwner(repos, 'Stranger');

@@ -7,6 +7,14 @@ import type { InMemoryDeviceRegistrationRepository } from './in-memory-device-re
 export class InMemoryPassRepository extends PassRepository {
   readonly rows = new Map<number, Pass>();
   private nextId = 1;
+  /** The version each handed-out object had when it left, as the real adapter keeps it. */
+  private readonly handedOutVersions = new WeakMap<Pass, number>();
+
+  private handOut(row: Pass): Pass {
+    const copy = cloneEntity(row);
+    this.handedOutVersions.set(copy, copy.version);
+    return copy;
+  }
 
   constructor(private readonly registrations?: InMemoryDeviceRegistrationRepository) {
     super();
@@ -18,34 +26,42 @@ export class InMemoryPassRepository extends PassRepository {
     }
     pass.id = this.nextId++;
     this.rows.set(pass.id, cloneEntity(pass));
+    this.handedOutVersions.set(pass, pass.version);
     return pass;
   }
 
   async save(pass: Pass): Promise<void> {
-    if (!this.rows.has(pass.id)) throw new Error(`pass ${pass.id} was never added`);
+    const handedOut = this.handedOutVersions.get(pass);
+    if (handedOut === undefined) throw new Error('save() takes a pass this repository handed out');
+    const stored = this.rows.get(pass.id);
+    if (!stored) throw new DomainError(DomainErrorCode.PassNotFound, `No pass ${pass.id}.`);
+    if (stored.version !== handedOut) {
+      throw new DomainError(DomainErrorCode.PassChangedConcurrently, `Pass ${pass.id} changed meanwhile.`);
+    }
     this.rows.set(pass.id, cloneEntity(pass));
+    this.handedOutVersions.set(pass, pass.version);
   }
 
   async findById(id: number): Promise<Pass | null> {
     const row = this.rows.get(id);
-    return row ? cloneEntity(row) : null;
+    return row ? this.handOut(row) : null;
   }
 
   async findForAccount(accountId: number, id: number): Promise<Pass | null> {
     const row = this.rows.get(id);
-    return row && row.accountId === accountId ? cloneEntity(row) : null;
+    return row && row.accountId === accountId ? this.handOut(row) : null;
   }
 
   async findBySerialNumber(passTypeId: number, serialNumber: string): Promise<Pass | null> {
     const row = [...this.rows.values()].find(
       (candidate) => candidate.passTypeId === passTypeId && candidate.serialNumber === serialNumber,
     );
-    return row ? cloneEntity(row) : null;
+    return row ? this.handOut(row) : null;
   }
 
   async findByPassDataId(passDataId: string): Promise<Pass | null> {
     const row = [...this.rows.values()].find((candidate) => candidate.passDataId === passDataId);
-    return row ? cloneEntity(row) : null;
+    return row ? this.handOut(row) : null;
   }
 
   async listForTemplate(templateId: number, page: { offset: number; limit: number }): Promise<Pass[]> {
@@ -53,7 +69,7 @@ export class InMemoryPassRepository extends PassRepository {
       .filter((row) => row.templateId === templateId)
       .sort((a, b) => a.id - b.id)
       .slice(page.offset, page.offset + page.limit)
-      .map((row) => cloneEntity(row));
+      .map((row) => this.handOut(row));
   }
 
   async touchAllOfTemplate(templateId: number, now: Date): Promise<number> {

@@ -3,7 +3,12 @@ import type { Pass } from '../pass';
 export abstract class PassRepository {
   /** Stores a new pass and assigns its id; SERIAL_NUMBER_TAKEN when its pass type already has that serial. */
   abstract add(pass: Pass): Promise<Pass>;
-  /** Stores changes to a pass. */
+  /**
+   * Stores changes to a pass this repository handed out (loaded or added). PASS_CHANGED_CONCURRENTLY
+   * when the stored pass changed since (its version moved): the caller reloads and applies its
+   * change again, so no change is lost and no two contents share a version. PASS_NOT_FOUND when it
+   * was removed meanwhile.
+   */
   abstract save(pass: Pass): Promise<void>;
   abstract findById(id: number): Promise<Pass | null>;
   /** The pass with this id if it belongs to the account; another account's pass is null. */

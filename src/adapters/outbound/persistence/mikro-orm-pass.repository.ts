@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM, raw } from '@mikro-orm/core';
+import { LockMode, MikroORM, raw } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { DomainError, DomainErrorCode } from '../../../domain/errors';
 import { Pass } from '../../../domain/pass';
 import { PassRepository } from '../../../domain/ports/pass.repository';
@@ -9,8 +10,16 @@ import { PASS_SERIAL_UNIQUE } from './schemas/pass.schema';
 
 @Injectable()
 export class MikroOrmPassRepository extends PassRepository {
+  /** The version each handed-out pass had when it left: `save` writes only over that version. */
+  private readonly handedOutVersions = new WeakMap<Pass, number>();
+
   constructor(private readonly orm: MikroORM) {
     super();
+  }
+
+  private handOut<T extends Pass | null>(pass: T): T {
+    if (pass) this.handedOutVersions.set(pass, pass.version);
+    return pass;
   }
 
   async add(pass: Pass): Promise<Pass> {
@@ -30,35 +39,53 @@ export class MikroOrmPassRepository extends PassRepository {
       }
       throw error;
     }
-    return pass;
+    return this.handOut(pass);
   }
 
   async save(pass: Pass): Promise<void> {
-    await saveDetached(entityManagerFor(this.orm), Pass, pass, { id: pass.id });
+    const handedOut = this.handedOutVersions.get(pass);
+    if (handedOut === undefined) throw new Error('save() takes a pass this repository handed out');
+    const em = entityManagerFor(this.orm);
+    // The row is read under a write lock (PostgreSQL) or on SQLite's single connection inside the
+    // transaction, so between the version check and the write no other save can slip in.
+    await em.transactional(async (transaction) => {
+      const lockMode = isPostgres(transaction.getPlatform()) ? LockMode.PESSIMISTIC_WRITE : undefined;
+      const stored = await transaction.findOne(Pass, { id: pass.id }, { lockMode });
+      if (!stored) throw new DomainError(DomainErrorCode.PassNotFound, `No pass ${pass.id}.`);
+      if (stored.version !== handedOut) {
+        throw new DomainError(
+          DomainErrorCode.PassChangedConcurrently,
+          `Pass ${pass.id} changed meanwhile (version ${stored.version}, not ${handedOut}).`,
+        );
+      }
+      await saveDetached(transaction as SqlEntityManager, Pass, pass, { id: pass.id });
+    });
+    this.handedOutVersions.set(pass, pass.version);
   }
 
   async findById(id: number): Promise<Pass | null> {
-    return entityManagerFor(this.orm).findOne(Pass, { id });
+    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { id }));
   }
 
   async findForAccount(accountId: number, id: number): Promise<Pass | null> {
-    return entityManagerFor(this.orm).findOne(Pass, { id, accountId });
+    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { id, accountId }));
   }
 
   async findBySerialNumber(passTypeId: number, serialNumber: string): Promise<Pass | null> {
-    return entityManagerFor(this.orm).findOne(Pass, { passTypeId, serialNumber });
+    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { passTypeId, serialNumber }));
   }
 
   async findByPassDataId(passDataId: string): Promise<Pass | null> {
-    return entityManagerFor(this.orm).findOne(Pass, { passDataId });
+    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { passDataId }));
   }
 
   async listForTemplate(templateId: number, page: { offset: number; limit: number }): Promise<Pass[]> {
-    return entityManagerFor(this.orm).find(
+    const passes = await entityManagerFor(this.orm).find(
       Pass,
       { templateId },
       { orderBy: { id: 'asc' }, offset: page.offset, limit: page.limit },
     );
+    return passes.map((pass) => this.handOut(pass));
   }
 
   /** One UPDATE for the whole template, however many passes it has: the same rule as `Pass.touch`, in SQL. */
