@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '../domain/errors';
 import { PassType, SigningMaterial } from '../domain/pass-type';
 import { AccountRepository } from '../domain/ports/account.repository';
-import { CertificateReader } from '../domain/ports/certificate-reader';
+import { CertificateReader, SigningIdentity } from '../domain/ports/certificate-reader';
 import { Clock } from '../domain/ports/clock';
 import { PassTypeRepository } from '../domain/ports/pass-type.repository';
+import { UnitOfWork } from '../domain/ports/unit-of-work';
 
 export interface ImportPassTypeCommand {
   accountId: number;
@@ -23,6 +24,7 @@ export class ImportPassType {
     private readonly accounts: AccountRepository,
     private readonly passTypes: PassTypeRepository,
     private readonly certificates: CertificateReader,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
@@ -42,6 +44,18 @@ export class ImportPassType {
       );
     }
     const now = this.clock.now();
+    // The old default loses its mark only if the new one is stored.
+    return this.unitOfWork.atomically(() =>
+      this.store(command, { ...identity, passTypeIdentifier, teamIdentifier }, now),
+    );
+  }
+
+  private async store(
+    command: ImportPassTypeCommand,
+    identity: SigningIdentity & { passTypeIdentifier: string; teamIdentifier: string },
+    now: Date,
+  ): Promise<PassType> {
+    const { passTypeIdentifier, teamIdentifier } = identity;
     const existing = await this.passTypes.findByIdentifier(passTypeIdentifier);
     if (existing) {
       if (existing.accountId !== command.accountId) {

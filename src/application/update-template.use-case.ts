@@ -5,6 +5,7 @@ import { Clock } from '../domain/ports/clock';
 import { PassTemplateRepository } from '../domain/ports/pass-template.repository';
 import { PassRepository } from '../domain/ports/pass.repository';
 import { PassTypeRepository } from '../domain/ports/pass-type.repository';
+import { UnitOfWork } from '../domain/ports/unit-of-work';
 import { selectPassType } from './pass-type-selection';
 
 export interface UpdateTemplateCommand {
@@ -25,6 +26,7 @@ export class UpdateTemplate {
     private readonly templates: PassTemplateRepository,
     private readonly passes: PassRepository,
     private readonly passTypes: PassTypeRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
@@ -51,10 +53,13 @@ export class UpdateTemplate {
     }
     const now = this.clock.now();
     template.update(changes, now);
-    await this.templates.save(template);
-    // The title is passgate's own label; everything else ends up in pass.json.
+    // The title is passgate's own label; everything else ends up in pass.json, so every pass of
+    // the template gets a new version in the same transaction as the template.
     const touchesPasses = Object.keys(changes).some((key) => key !== 'title');
-    const passesChanged = touchesPasses ? await this.passes.touchAllOfTemplate(template.id, now) : 0;
+    const passesChanged = await this.unitOfWork.atomically(async () => {
+      await this.templates.save(template);
+      return touchesPasses ? this.passes.touchAllOfTemplate(template.id, now) : 0;
+    });
     return { template, passesChanged };
   }
 }

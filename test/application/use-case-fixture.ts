@@ -11,6 +11,7 @@ import { InMemoryDeviceRegistrationRepository } from '../fakes/in-memory-device-
 import { InMemoryPassTemplateRepository } from '../fakes/in-memory-pass-template.repository';
 import { InMemoryPassTypeRepository } from '../fakes/in-memory-pass-type.repository';
 import { InMemoryPassRepository } from '../fakes/in-memory-pass.repository';
+import { InMemoryUnitOfWork } from '../fakes/in-memory-unit-of-work';
 import { aTemplateDefinition } from '../support/builders';
 import { throwawayCerts } from '../support/throwaway-certs';
 
@@ -48,7 +49,7 @@ export async function useCaseFixture() {
     apiKey,
     template,
     authenticate: new AuthenticateApiKey(accounts),
-    importPassType: new ImportPassType(accounts, passTypes, certificates, clock),
+    importPassType: new ImportPassType(accounts, passTypes, certificates, new InMemoryUnitOfWork(), clock),
     issuePass: new IssuePass(templates, passes, clock),
   };
 }

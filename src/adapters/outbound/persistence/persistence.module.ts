@@ -7,6 +7,7 @@ import { DeviceRegistrationRepository } from '../../../domain/ports/device-regis
 import { PassTemplateRepository } from '../../../domain/ports/pass-template.repository';
 import { PassTypeRepository } from '../../../domain/ports/pass-type.repository';
 import { PassRepository } from '../../../domain/ports/pass.repository';
+import { UnitOfWork } from '../../../domain/ports/unit-of-work';
 import { DatabaseHealth } from './database-health';
 import { migrateDatabase } from './migrate';
 import { createMikroOrmOptions } from './mikro-orm.config';
@@ -15,6 +16,7 @@ import { MikroOrmDeviceRegistrationRepository } from './mikro-orm-device-registr
 import { MikroOrmPassTemplateRepository } from './mikro-orm-pass-template.repository';
 import { MikroOrmPassTypeRepository } from './mikro-orm-pass-type.repository';
 import { MikroOrmPassRepository } from './mikro-orm-pass.repository';
+import { MikroOrmUnitOfWork } from './mikro-orm.unit-of-work';
 
 const REPOSITORIES = [
   { provide: AccountRepository, useClass: MikroOrmAccountRepository },
@@ -22,6 +24,7 @@ const REPOSITORIES = [
   { provide: PassTemplateRepository, useClass: MikroOrmPassTemplateRepository },
   { provide: PassRepository, useClass: MikroOrmPassRepository },
   { provide: DeviceRegistrationRepository, useClass: MikroOrmDeviceRegistrationRepository },
+  { provide: UnitOfWork, useClass: MikroOrmUnitOfWork },
 ];
 
 /** Stands in for the URL when @mikro-orm/nestjs calls the factory without arguments to guess the driver. */

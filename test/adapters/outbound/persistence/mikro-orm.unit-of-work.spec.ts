@@ -1,11 +1,12 @@
+import { MikroOrmUnitOfWork } from '../../../../src/adapters/outbound/persistence/mikro-orm.unit-of-work';
 import { implementations } from '../../../contracts/harness';
 import { aPass, aRegistration } from '../../../support/builders';
 import { anOwner } from '../../../contracts/fixtures';
 
 const databases = implementations().filter(([name]) => name.startsWith('MikroORM'));
 
-/** What the update flow will rely on: repository calls inside `orm.em.transactional` share its transaction. */
-describe.each(databases)('repositories inside one transaction: %s', (name, setup) => {
+/** What the update flow relies on: repository calls inside `atomically` share one transaction. */
+describe.each(databases)('MikroOrmUnitOfWork: %s', (name, setup) => {
   const run = setup === null ? it.skip : it;
 
   run('commit together and roll back together', async () => {
@@ -16,7 +17,7 @@ describe.each(databases)('repositories inside one transaction: %s', (name, setup
       const pass = await repos.passes.add(aPass(owner.template, 'SN-TX'));
 
       await expect(
-        orm.em.transactional(async () => {
+        new MikroOrmUnitOfWork(orm).atomically(async () => {
           const loaded = (await repos.passes.findById(pass.id))!;
           loaded.void(new Date('2026-02-01T00:00:00.000Z'));
           await repos.passes.save(loaded);
@@ -30,7 +31,7 @@ describe.each(databases)('repositories inside one transaction: %s', (name, setup
       expect((await repos.passes.findById(pass.id))!.voided).toBe(false);
       expect(await repos.registrations.find('device-tx', pass.id)).toBeNull();
 
-      await orm.em.transactional(async () => {
+      await new MikroOrmUnitOfWork(orm).atomically(async () => {
         const loaded = (await repos.passes.findById(pass.id))!;
         loaded.void(new Date('2026-02-01T00:00:00.000Z'));
         await repos.passes.save(loaded);
@@ -49,7 +50,7 @@ describe.each(databases)('repositories inside one transaction: %s', (name, setup
       const { repos, orm } = { repos: harness.repos, orm: harness.orm! };
       const owner = await anOwner(repos);
       await repos.passes.add(aPass(owner.template, 'SN-TAKEN'));
-      await orm.em.transactional(async () => {
+      await new MikroOrmUnitOfWork(orm).atomically(async () => {
         await expect(repos.passes.add(aPass(owner.template, 'SN-TAKEN'))).rejects.toMatchObject({
           code: 'SERIAL_NUMBER_TAKEN',
         });
