@@ -66,7 +66,13 @@ export async function loadCertsDirectory(
   const present = await presentFiles(certsDir);
   const signerFiles = [CERTS_FILES.signerCertificate, CERTS_FILES.signerKey, CERTS_FILES.signerP12];
   if (!present.has(CERTS_FILES.wwdr) && signerFiles.every((file) => !present.has(file))) {
-    const material = await createDevelopmentMaterial(certsDir);
+    const material = await createDevelopmentMaterial(certsDir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+      throw new Error(
+        `${error.path ?? certsDir} appeared while development material was being created in ${certsDir} ` +
+          `(another instance starting, or a left-over file): remove the partial files and start again. See ${README}.`,
+      );
+    });
     log.warn(
       `No signing material in ${certsDir}: created a development CA ("${DEVELOPMENT_CA_NAME}") and a signer ` +
         `certificate for pass type ${DEVELOPMENT_PASS_TYPE_IDENTIFIER} (team ${DEVELOPMENT_TEAM_IDENTIFIER}). ` +

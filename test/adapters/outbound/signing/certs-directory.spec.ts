@@ -183,3 +183,14 @@ describe('loadCertsDirectory', () => {
     expect(existsSync(join(dir, 'dev-ca-key.pem'))).toBe(false);
   });
 });
+
+describe('loadCertsDirectory with a left-over development CA key', () => {
+  it('refuses to write over it and says what to do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'passgate-certs-leftover-'));
+    writeFileSync(join(dir, 'dev-ca-key.pem'), 'left over');
+    await expect(loadCertsDirectory(dir, null, { warn: () => undefined, info: () => undefined })).rejects.toThrow(
+      /dev-ca-key\.pem appeared .* remove the partial files/,
+    );
+    expect(readFileSync(join(dir, 'dev-ca-key.pem'), 'utf8')).toBe('left over');
+  });
+});
