@@ -10,7 +10,7 @@ import { PassTypeRepository } from '../../src/domain/ports/pass-type.repository'
 import { unzipPkpass, zipPkpass } from '../support/pkpass';
 import { packageInput } from '../support/signing-fixtures';
 import { createThrowawayCerts } from '../support/throwaway-certs';
-import { compiledEntry, runEntry } from '../support/compiled-service';
+import { compiledEntry, removeCompiled, runEntry } from '../support/compiled-service';
 import { dropTestDatabase, testAppConfig } from '../support/test-app-config';
 
 describe('the CLI', () => {
@@ -21,7 +21,10 @@ describe('the CLI', () => {
     compiledEntry('cli');
   }, 120_000);
 
-  afterAll(() => dropTestDatabase(setup.env));
+  afterAll(async () => {
+    removeCompiled();
+    await dropTestDatabase(setup.env);
+  });
 
   async function withCore<T>(use: (get: <S>(type: abstract new (...args: never[]) => S) => S) => Promise<T>): Promise<T> {
     const module = await Test.createTestingModule({ imports: [ConfigModule.forRoot(setup.config), CoreModule] }).compile();

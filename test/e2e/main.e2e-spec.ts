@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { compiledEntry, PROJECT_ROOT, runEntry } from '../support/compiled-service';
+import { compiledEntry, PROJECT_ROOT, removeCompiled, runEntry } from '../support/compiled-service';
 import { createThrowawayCerts } from '../support/throwaway-certs';
 import { dropTestDatabase, testAppConfig } from '../support/test-app-config';
 
@@ -25,6 +25,7 @@ describe('starting the service', () => {
   }, 120_000);
 
   afterAll(async () => {
+    removeCompiled();
     for (const env of cleanups) await dropTestDatabase(env);
   });
 

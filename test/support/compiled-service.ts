@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -21,6 +21,12 @@ export function compiledEntry(entry: 'main' | 'cli'): string {
     );
   }
   return join(outDir, `${entry}.js`);
+}
+
+/** Removes this worker's compiled output; call from afterAll. */
+export function removeCompiled(): void {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+  outDir = undefined;
 }
 
 export interface ProcessResult {
