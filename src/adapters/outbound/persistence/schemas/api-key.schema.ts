@@ -1,5 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
-import { Account } from '../../../../domain/account';
+import { ownedByAccount } from './columns';
 
 /**
  * Row of the `api_keys` table. The domain's `ApiKey` knows nothing of its account, so the rows get
@@ -20,13 +20,7 @@ export const ApiKeyRecordSchema = new EntitySchema<ApiKeyRecord>({
   properties: {
     id: { type: 'integer', primary: true, autoincrement: true },
     keyId: { type: 'text', unique: 'api_keys_key_id_unique' },
-    accountId: {
-      kind: 'm:1',
-      entity: () => Account,
-      mapToPk: true,
-      joinColumn: 'account_id',
-      deleteRule: 'cascade',
-    },
+    accountId: { ...ownedByAccount },
     secretHash: { type: 'text' },
     createdAt: { type: 'datetime', length: 3 },
     revokedAt: { type: 'datetime', length: 3, nullable: true },

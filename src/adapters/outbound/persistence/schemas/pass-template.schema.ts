@@ -1,24 +1,15 @@
-import { EntitySchema, JsonType } from '@mikro-orm/core';
-import { Account } from '../../../../domain/account';
+import { EntitySchema } from '@mikro-orm/core';
 import { PassTemplate } from '../../../../domain/pass-template';
 import { PassType } from '../../../../domain/pass-type';
 import { ImageSetType } from '../types/image-set.type';
-
-/** `json` rather than `jsonb` on PostgreSQL: the documents come back exactly as written, key order included. */
-const json = { type: JsonType, columnType: 'json' } as const;
+import { jsonColumn, ownedByAccount } from './columns';
 
 export const PassTemplateSchema = new EntitySchema<PassTemplate>({
   class: PassTemplate,
   tableName: 'pass_templates',
   properties: {
     id: { type: 'integer', primary: true, autoincrement: true },
-    accountId: {
-      kind: 'm:1',
-      entity: () => Account,
-      mapToPk: true,
-      joinColumn: 'account_id',
-      deleteRule: 'cascade',
-    },
+    accountId: { ...ownedByAccount },
     passTypeId: { kind: 'm:1', entity: () => PassType, mapToPk: true, joinColumn: 'pass_type_id' },
     style: { type: 'text' },
     transitType: { type: 'text', nullable: true },
@@ -27,12 +18,12 @@ export const PassTemplateSchema = new EntitySchema<PassTemplate>({
     description: { type: 'text' },
     organizationName: { type: 'text' },
     logoText: { type: 'text', nullable: true },
-    colors: { ...json },
-    fields: { ...json },
-    barcode: { ...json, nullable: true },
+    colors: { ...jsonColumn },
+    fields: { ...jsonColumn },
+    barcode: { ...jsonColumn, nullable: true },
     images: { type: ImageSetType },
-    relevance: { ...json },
-    localizations: { ...json },
+    relevance: { ...jsonColumn },
+    localizations: { ...jsonColumn },
     createdAt: { type: 'datetime', length: 3 },
     updatedAt: { type: 'datetime', length: 3 },
   },

@@ -1,20 +1,14 @@
 import { EntitySchema } from '@mikro-orm/core';
-import { Account } from '../../../../domain/account';
 import { PassType } from '../../../../domain/pass-type';
+import { ownedByAccount } from './columns';
 
 export const PassTypeSchema = new EntitySchema<PassType>({
   class: PassType,
   tableName: 'pass_types',
   properties: {
     id: { type: 'integer', primary: true, autoincrement: true },
-    accountId: {
-      kind: 'm:1',
-      entity: () => Account,
-      mapToPk: true,
-      joinColumn: 'account_id',
-      nullable: true,
-      deleteRule: 'cascade',
-    },
+    // Null for the shared pass type configured in CERTS_DIR.
+    accountId: { ...ownedByAccount, nullable: true },
     passTypeIdentifier: { type: 'text', unique: 'pass_types_pass_type_identifier_unique' },
     teamIdentifier: { type: 'text' },
     certificatePem: { type: 'text' },

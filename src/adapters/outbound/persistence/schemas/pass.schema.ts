@@ -1,11 +1,9 @@
-import { EntitySchema, JsonType } from '@mikro-orm/core';
-import { Account } from '../../../../domain/account';
+import { EntitySchema } from '@mikro-orm/core';
 import { Pass } from '../../../../domain/pass';
 import { PassTemplate } from '../../../../domain/pass-template';
 import { PassType } from '../../../../domain/pass-type';
 import { ImageSetType } from '../types/image-set.type';
-
-const json = { type: JsonType, columnType: 'json' } as const;
+import { jsonColumn, ownedByAccount } from './columns';
 
 /** Names the translation of a duplicate serial into SERIAL_NUMBER_TAKEN relies on. */
 export const PASS_SERIAL_UNIQUE = 'passes_pass_type_id_serial_number_unique';
@@ -15,13 +13,7 @@ export const PassSchema = new EntitySchema<Pass>({
   tableName: 'passes',
   properties: {
     id: { type: 'integer', primary: true, autoincrement: true },
-    accountId: {
-      kind: 'm:1',
-      entity: () => Account,
-      mapToPk: true,
-      joinColumn: 'account_id',
-      deleteRule: 'cascade',
-    },
+    accountId: { ...ownedByAccount },
     templateId: {
       kind: 'm:1',
       entity: () => PassTemplate,
@@ -31,11 +23,11 @@ export const PassSchema = new EntitySchema<Pass>({
     },
     passTypeId: { kind: 'm:1', entity: () => PassType, mapToPk: true, joinColumn: 'pass_type_id' },
     serialNumber: { type: 'text' },
-    fieldValues: { ...json },
+    fieldValues: { ...jsonColumn },
     barcodeMessage: { type: 'text', nullable: true },
     barcodeAltText: { type: 'text', nullable: true },
-    locations: { ...json, nullable: true },
-    beacons: { ...json, nullable: true },
+    locations: { ...jsonColumn, nullable: true },
+    beacons: { ...jsonColumn, nullable: true },
     relevantDate: { type: 'text', nullable: true },
     expirationDate: { type: 'text', nullable: true },
     images: { type: ImageSetType },
