@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -13,6 +14,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     { bufferLogs: true, abortOnError: false },
   );
   app.useLogger(app.get(Logger));
+  await registerBodyParsers(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -27,4 +29,27 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
   return app;
+}
+
+/** The largest XML document the Skycore endpoint reads; its requests are a few kilobytes. */
+export const MAX_XML_BYTES = 256 * 1024;
+
+/**
+ * Beyond Nest's JSON and urlencoded parsers: multipart forms (Skycore's PHP SDK posts the XML as a
+ * multipart field `XML`) with fields attached to the body, and XML bodies as text (Skycore clients
+ * that post the raw document).
+ */
+async function registerBodyParsers(app: NestFastifyApplication): Promise<void> {
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fieldSize: 8 * 1024 * 1024, fields: 200, files: 10, fileSize: 8 * 1024 * 1024, parts: 210 },
+  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser(
+      ['text/xml', 'application/xml'],
+      { parseAs: 'string', bodyLimit: MAX_XML_BYTES },
+      (_request, body, done) => done(null, body),
+    );
 }

@@ -16,9 +16,33 @@ import { RotateApiKey } from './application/rotate-api-key.use-case';
 import { UpdatePass } from './application/update-pass.use-case';
 import { UpdateTemplate } from './application/update-template.use-case';
 import { VoidPass } from './application/void-pass.use-case';
+import { DeletePassData } from './application/delete-pass-data.use-case';
+import { FindPassBySerialNumber } from './application/find-pass-by-serial-number.use-case';
+import { FindPassData } from './application/find-pass-data.use-case';
+import { FindPassesByBarcode } from './application/find-passes-by-barcode.use-case';
+import { GetPass } from './application/get-pass.use-case';
+import { GetTemplate } from './application/get-template.use-case';
+import { IssueOrUpdatePass } from './application/issue-or-update-pass.use-case';
+import { IssuePreparedPass } from './application/issue-prepared-pass.use-case';
+import { ListTemplatePasses } from './application/list-template-passes.use-case';
+import { ListTemplates } from './application/list-templates.use-case';
+import { OpenPublicPass } from './application/open-public-pass.use-case';
+import { PreparePassData } from './application/prepare-pass-data.use-case';
 import { Clock } from './domain/ports/clock';
 
 const USE_CASES = [
+  DeletePassData,
+  FindPassBySerialNumber,
+  FindPassData,
+  FindPassesByBarcode,
+  GetPass,
+  GetTemplate,
+  IssueOrUpdatePass,
+  IssuePreparedPass,
+  ListTemplatePasses,
+  ListTemplates,
+  OpenPublicPass,
+  PreparePassData,
   AuthenticateApiKey,
   BuildPassPackage,
   CreateAccount,

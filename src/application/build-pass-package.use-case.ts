@@ -24,6 +24,8 @@ export class BuildPassPackage {
 
   async execute(accountId: number, passId: number): Promise<PassPackage> {
     const { pass, template } = await loadAccountPass(this.passes, this.templates, accountId, passId);
+    // Stored data has no package until it is issued (Skycore's generatePassById).
+    if (!pass.isIssued()) throw new DomainError(DomainErrorCode.PassNotFound, `No pass ${passId}.`);
     const passType = await this.passTypes.findById(pass.passTypeId);
     if (!passType) throw new DomainError(DomainErrorCode.PassTypeNotFound, `No pass type ${pass.passTypeId}.`);
     return { pass, bytes: await this.packager.package({ pass, template, passType }) };

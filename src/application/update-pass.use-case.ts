@@ -14,11 +14,17 @@ export class UpdatePass {
     private readonly clock: Clock,
   ) {}
 
-  /** Changes the pass's values and advances its version. */
-  async execute(accountId: number, passId: number, content: PassContent): Promise<Pass> {
+  /**
+   * Changes the pass's values and advances its version; `redeemed` true redeems it in the same
+   * change, false takes a redemption back.
+   */
+  async execute(accountId: number, passId: number, content: PassContent, redeemed?: boolean): Promise<Pass> {
     return retryOnConcurrentChange(async () => {
       const { pass, template } = await loadAccountPass(this.passes, this.templates, accountId, passId);
-      pass.update(template, content, this.clock.now());
+      const now = this.clock.now();
+      pass.update(template, content, now);
+      if (redeemed === true) pass.redeem(now);
+      if (redeemed === false) pass.unredeem(now);
       await this.passes.save(pass);
       return pass;
     });

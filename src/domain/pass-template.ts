@@ -2,7 +2,15 @@ import { DomainError, DomainErrorCode } from './errors';
 import { FIELD_SECTIONS, FieldDefinition, FieldOverride, FieldSection, TemplateFields, validateFields } from './fields';
 import { hasIcon, ImageSet, validateImages } from './images';
 import { allowedImageKinds, StyleChoice, validateStyleChoice } from './pass-style';
-import { Beacon, Location, validateBeacons, validateDate, validateLocations } from './relevance';
+import {
+  Beacon,
+  Location,
+  MAX_BEACONS,
+  MAX_LOCATIONS,
+  validateBeacons,
+  validateDate,
+  validateLocations,
+} from './relevance';
 
 /** @see https://developer.apple.com/documentation/walletpasses/pass/barcodes-data.dictionary */
 export const BARCODE_FORMATS = [
@@ -18,6 +26,11 @@ export interface BarcodeDefaults {
   message: string;
   messageEncoding: string;
   altText: string | null;
+  /**
+   * Every pass brings its own message (Skycore's "Barcode Value Source: Dynamic Value"); a pass
+   * without one is refused. Absent: false.
+   */
+  messageRequired?: boolean;
 }
 
 export interface Colors {
@@ -31,6 +44,13 @@ export interface TemplateRelevance {
   beacons: Beacon[];
   relevantDate: string | null;
   maxDistance: number | null;
+  /**
+   * How many of a pass's location slots (1..n) the pass may fill itself, Skycore's "location n is
+   * Dynamic". Absent: all ten.
+   */
+  dynamicLocations?: number;
+  /** The same for beacon slots. Absent: all ten. */
+  dynamicBeacons?: number;
 }
 
 /** Language code → (localizable key → text), written to `<lang>.lproj/pass.strings`. */
@@ -48,6 +68,8 @@ export interface TemplateDefinition extends StyleChoice {
   images: ImageSet;
   relevance: TemplateRelevance;
   localizations: Localizations;
+  /** Each pass is locked to one recipient (email, phone or custom id) when its data is stored. */
+  recipientRequired: boolean;
 }
 
 const RGB = /^rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)$/;
@@ -77,7 +99,24 @@ function validateBarcode(barcode: BarcodeDefaults | null): BarcodeDefaults | nul
   if (typeof barcode.messageEncoding !== 'string' || barcode.messageEncoding.trim() === '') {
     throw new DomainError(DomainErrorCode.BarcodeInvalid, 'A barcode needs a message encoding.');
   }
+  if (barcode.messageRequired !== undefined && typeof barcode.messageRequired !== 'boolean') {
+    throw new DomainError(DomainErrorCode.BarcodeInvalid, 'messageRequired is true or false.');
+  }
   return { ...barcode };
+}
+
+function validateSlotCount(count: number | undefined, limit: number, what: string): number | undefined {
+  if (count === undefined) return undefined;
+  if (!Number.isInteger(count) || count < 0 || count > limit) {
+    throw new DomainError(DomainErrorCode.TemplateInvalid, `${what} is a whole number from 0 to ${limit}.`, {
+      field: what,
+    });
+  }
+  return count;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 function requireText(value: string, what: string, max: number): string {
@@ -118,6 +157,7 @@ export class PassTemplate implements TemplateDefinition {
   images!: ImageSet;
   relevance!: TemplateRelevance;
   localizations!: Localizations;
+  recipientRequired!: boolean;
   createdAt!: Date;
   updatedAt!: Date;
 
@@ -150,7 +190,21 @@ export class PassTemplate implements TemplateDefinition {
       images: this.images,
       relevance: this.relevance,
       localizations: this.localizations,
+      recipientRequired: this.recipientRequired,
     };
+  }
+
+  /** Location slots 1..n that a pass may fill with its own locations. */
+  dynamicLocationSlots(): number {
+    return this.relevance.dynamicLocations ?? MAX_LOCATIONS;
+  }
+
+  dynamicBeaconSlots(): number {
+    return this.relevance.dynamicBeacons ?? MAX_BEACONS;
+  }
+
+  requiresBarcodeMessage(): boolean {
+    return this.barcode?.messageRequired === true;
   }
 
   findField(key: string): { section: FieldSection; definition: FieldDefinition } | null {
@@ -209,8 +263,11 @@ export class PassTemplate implements TemplateDefinition {
         beacons: validateBeacons(definition.relevance.beacons),
         relevantDate: validateDate(definition.relevance.relevantDate, 'relevantDate'),
         maxDistance: definition.relevance.maxDistance,
+        ...optional('dynamicLocations', validateSlotCount(definition.relevance.dynamicLocations, MAX_LOCATIONS, 'dynamicLocations')),
+        ...optional('dynamicBeacons', validateSlotCount(definition.relevance.dynamicBeacons, MAX_BEACONS, 'dynamicBeacons')),
       },
       localizations: validateLocalizations(definition.localizations),
+      recipientRequired: definition.recipientRequired === true,
     };
     Object.assign(this, validated);
     this.updatedAt = now;

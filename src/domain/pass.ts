@@ -3,8 +3,17 @@ import { FIELD_SECTIONS, FieldDefinition, FieldOverride, FieldSection, normalize
 import { ImageSet, validateImages } from './images';
 import { allowedImageKinds } from './pass-style';
 import type { PassTemplate } from './pass-template';
-import { Beacon, Location, validateBeacons, validateDate, validateLocations } from './relevance';
-import { randomHex, randomUrlSafe } from './secrets';
+import { Recipient, validateRecipient } from './recipient';
+import {
+  Beacon,
+  Location,
+  MAX_BEACONS,
+  MAX_LOCATIONS,
+  validateBeacons,
+  validateDate,
+  validateLocations,
+} from './relevance';
+import { constantTimeEquals, randomHex, randomUrlSafe } from './secrets';
 
 /** Per-pass content. Absent members leave the current value alone; null clears it. */
 export interface PassContent {
@@ -56,8 +65,15 @@ function validateCustomPassId(customPassId: string | null): string | null {
   return customPassId;
 }
 
+/** A serial number passgate makes up when the client names none (Skycore's addPassData, generatePass). */
+export function generateSerialNumber(): string {
+  return randomHex(10).toUpperCase();
+}
+
 /**
- * An issued pass: the template's design with this pass's values. `serialNumber` and
+ * A pass: the template's design with this pass's values. It is issued when created through the
+ * Passdock API; through Skycore's addPassData it is first only stored data (`issuedAt` null, no
+ * links, not listed) until generatePassById issues it. `serialNumber` and
  * `authenticationToken` never change once issued, because devices holding older copies keep using
  * them (Apple, PKPass.authenticationToken). Every change advances `updatedAt` (strictly, at
  * millisecond precision) and `version`.
@@ -86,11 +102,32 @@ export class Pass {
   /** Opaque handle that Skycore clients use for this pass's data. */
   passDataId!: string;
   customPassId!: string | null;
+  recipient!: Recipient | null;
+  /** null while the pass is only stored data that has not been issued yet. */
+  issuedAt!: Date | null;
+  /**
+   * When the client deleted the pass data (Skycore's deletePassData): the handle stops working, the
+   * pass already handed out stays valid for the devices that hold it.
+   */
+  passDataDeletedAt!: Date | null;
   createdAt!: Date;
   updatedAt!: Date;
   version!: number;
 
   static issue(template: PassTemplate, serialNumber: string, content: PassContent, now: Date): Pass {
+    const pass = Pass.prepare(template, serialNumber, content, now, null);
+    pass.issuedAt = now;
+    return pass;
+  }
+
+  /** Stored pass data that is not issued yet; `recipient` locks it to one person. */
+  static prepare(
+    template: PassTemplate,
+    serialNumber: string,
+    content: PassContent,
+    now: Date,
+    recipient: Recipient | null,
+  ): Pass {
     const pass = new Pass();
     pass.accountId = template.accountId;
     pass.templateId = template.id;
@@ -111,11 +148,43 @@ export class Pass {
     pass.webToken = randomHex(20);
     pass.passDataId = randomHex(16);
     pass.customPassId = null;
+    pass.recipient = validateRecipient(recipient, template.recipientRequired);
+    pass.issuedAt = null;
+    pass.passDataDeletedAt = null;
     pass.createdAt = now;
     pass.updatedAt = now;
     pass.version = 1;
     pass.applyContent(template, content);
     return pass;
+  }
+
+  isIssued(): boolean {
+    return this.issuedAt !== null;
+  }
+
+  /**
+   * Issues stored data; issuing an issued pass changes nothing. Like every stored change it advances
+   * the version, the token of the repository's optimistic check, so no concurrent save undoes it.
+   */
+  markIssued(now: Date): void {
+    if (this.issuedAt !== null) return;
+    this.issuedAt = now;
+    this.touch(now);
+  }
+
+  deletePassData(now: Date): void {
+    if (this.passDataDeletedAt !== null) return;
+    this.passDataDeletedAt = now;
+    this.touch(now);
+  }
+
+  hasPassData(): boolean {
+    return this.passDataDeletedAt === null;
+  }
+
+  /** Whether `webToken` opens this pass's public links; constant-time, and never for unissued data. */
+  opensWith(webToken: string): boolean {
+    return constantTimeEquals(webToken, this.webToken) && this.isIssued();
   }
 
   /** Changes this pass's content and advances its version. */
@@ -202,10 +271,30 @@ export class Pass {
     }
     const locations = content.locations === undefined ? this.locations : content.locations;
     const beacons = content.beacons === undefined ? this.beacons : content.beacons;
+    // More than Apple's ten is TOO_MANY_LOCATIONS, checked below.
+    if (content.locations && content.locations.length <= MAX_LOCATIONS && content.locations.length > template.dynamicLocationSlots()) {
+      const slot = template.dynamicLocationSlots() + 1;
+      throw new DomainError(DomainErrorCode.LocationNotDynamic, `Location ${slot} is not dynamic in the template.`, {
+        slot,
+      });
+    }
+    if (content.beacons && content.beacons.length <= MAX_BEACONS && content.beacons.length > template.dynamicBeaconSlots()) {
+      const slot = template.dynamicBeaconSlots() + 1;
+      throw new DomainError(DomainErrorCode.BeaconNotDynamic, `Beacon ${slot} is not dynamic in the template.`, {
+        slot,
+      });
+    }
+    const barcodeMessage = content.barcodeMessage === undefined ? this.barcodeMessage : content.barcodeMessage;
+    if (template.requiresBarcodeMessage() && (barcodeMessage === null || barcodeMessage === '')) {
+      throw new DomainError(
+        DomainErrorCode.BarcodeMessageRequired,
+        'The template takes each pass\'s barcode message from the pass: give one.',
+      );
+    }
     const next = {
       fieldValues,
       images,
-      barcodeMessage: content.barcodeMessage === undefined ? this.barcodeMessage : content.barcodeMessage,
+      barcodeMessage,
       barcodeAltText: content.barcodeAltText === undefined ? this.barcodeAltText : content.barcodeAltText,
       locations: locations === null ? null : validateLocations(locations),
       beacons: beacons === null ? null : validateBeacons(beacons),

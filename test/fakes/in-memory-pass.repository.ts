@@ -66,9 +66,17 @@ export class InMemoryPassRepository extends PassRepository {
 
   async listForTemplate(templateId: number, page: { offset: number; limit: number }): Promise<Pass[]> {
     return [...this.rows.values()]
-      .filter((row) => row.templateId === templateId)
+      .filter((row) => row.templateId === templateId && row.issuedAt !== null)
       .sort((a, b) => a.id - b.id)
       .slice(page.offset, page.offset + page.limit)
+      .map((row) => this.handOut(row));
+  }
+
+  async findByBarcodeMessage(accountId: number, message: string, limit: number): Promise<Pass[]> {
+    return [...this.rows.values()]
+      .filter((row) => row.accountId === accountId && row.barcodeMessage === message && row.issuedAt !== null)
+      .sort((a, b) => a.id - b.id)
+      .slice(0, limit)
       .map((row) => this.handOut(row));
   }
 

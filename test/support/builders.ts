@@ -55,6 +55,7 @@ export function aTemplateDefinition(overrides: Partial<TemplateDefinition> = {})
     images: { 'icon.png': PNG_1X1 },
     relevance: { locations: [], beacons: [], relevantDate: null, maxDistance: null },
     localizations: {},
+    recipientRequired: false,
     ...overrides,
   };
 }

@@ -61,6 +61,7 @@ export function boardingPassTemplate(overrides: Partial<TemplateDefinition> = {}
       images: { 'icon.png': PNG_1X1, 'logo.png': PNG_1X1 },
       relevance: { locations: [], beacons: [], relevantDate: null, maxDistance: null },
       localizations: { fr: { Gate: 'Porte "principale"\nNord' } },
+      recipientRequired: false,
       ...overrides,
     },
     NOW,

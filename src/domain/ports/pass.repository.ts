@@ -15,8 +15,10 @@ export abstract class PassRepository {
   abstract findForAccount(accountId: number, id: number): Promise<Pass | null>;
   abstract findBySerialNumber(passTypeId: number, serialNumber: string): Promise<Pass | null>;
   abstract findByPassDataId(passDataId: string): Promise<Pass | null>;
-  /** Passes of a template by ascending id, `limit` at a time after skipping `offset`. */
+  /** Issued passes of a template by ascending id, `limit` at a time after skipping `offset`. */
   abstract listForTemplate(templateId: number, page: { offset: number; limit: number }): Promise<Pass[]>;
+  /** The account's issued passes whose own barcode message is exactly `message`, by ascending id. */
+  abstract findByBarcodeMessage(accountId: number, message: string, limit: number): Promise<Pass[]>;
   /**
    * Advances the version of every pass of a template (its design changed), keeping each pass's
    * `updatedAt` strictly increasing; returns how many passes changed.

@@ -82,8 +82,17 @@ export class MikroOrmPassRepository extends PassRepository {
   async listForTemplate(templateId: number, page: { offset: number; limit: number }): Promise<Pass[]> {
     const passes = await entityManagerFor(this.orm).find(
       Pass,
-      { templateId },
+      { templateId, issuedAt: { $ne: null } },
       { orderBy: { id: 'asc' }, offset: page.offset, limit: page.limit },
+    );
+    return passes.map((pass) => this.handOut(pass));
+  }
+
+  async findByBarcodeMessage(accountId: number, message: string, limit: number): Promise<Pass[]> {
+    const passes = await entityManagerFor(this.orm).find(
+      Pass,
+      { accountId, barcodeMessage: message, issuedAt: { $ne: null } },
+      { orderBy: { id: 'asc' }, limit },
     );
     return passes.map((pass) => this.handOut(pass));
   }

@@ -2,6 +2,7 @@ import { implementations } from '../../../contracts/harness';
 import { MikroORM } from '@mikro-orm/core';
 import { migrateDatabase } from '../../../../src/adapters/outbound/persistence/migrate';
 import { createMikroOrmOptions } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
+import { migrationsList } from '../../../../src/adapters/outbound/persistence/migrations';
 
 const databases = implementations().filter(([name]) => name.startsWith('MikroORM'));
 
@@ -12,12 +13,12 @@ describe.each(databases)('migrations: %s', (name, setup) => {
     const harness = await setup!();
     try {
       const orm = harness.orm!;
-      expect((await orm.getMigrator().getExecutedMigrations()).map((migration) => migration.name)).toEqual([
-        'Migration20260101000000Initial',
-      ]);
+      expect((await orm.getMigrator().getExecutedMigrations()).map((migration) => migration.name)).toEqual(
+        migrationsList.map((migration) => migration.name),
+      );
       await migrateDatabase(orm, 'sqlite:ignored');
       expect(await orm.getMigrator().getPendingMigrations()).toEqual([]);
-      expect(await orm.getMigrator().getExecutedMigrations()).toHaveLength(1);
+      expect(await orm.getMigrator().getExecutedMigrations()).toHaveLength(migrationsList.length);
     } finally {
       await harness.teardown();
     }
@@ -50,7 +51,7 @@ const postgresUrl = process.env.TEST_DATABASE_URL;
     try {
       await orms[0].em.getConnection().execute(`create schema "${schema}"`);
       await Promise.all(orms.map((orm) => migrateDatabase(orm, postgresUrl!)));
-      expect(await orms[1].getMigrator().getExecutedMigrations()).toHaveLength(1);
+      expect(await orms[1].getMigrator().getExecutedMigrations()).toHaveLength(migrationsList.length);
     } finally {
       await orms[0].em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
       await Promise.all(orms.map((orm) => orm.close(true)));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import cliOptions, { createMikroOrmOptions } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
+import { migrationsList } from '../../../../src/adapters/outbound/persistence/migrations';
 
 describe('createMikroOrmOptions', () => {
   let directory: string;
@@ -48,9 +49,7 @@ describe('createMikroOrmOptions', () => {
   it('never creates or alters the schema by itself: only the committed migrations do', () => {
     const options = createMikroOrmOptions('sqlite::memory:');
     expect(options.ensureDatabase).toBe(false);
-    expect(options.migrations?.migrationsList?.map((migration) => migration.name)).toEqual([
-      'Migration20260101000000Initial',
-    ]);
+    expect(options.migrations?.migrationsList).toBe(migrationsList);
   });
 
   it('refuses other URLs without showing their password', () => {

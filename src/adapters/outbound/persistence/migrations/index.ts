@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20260101000000Initial } from './Migration20260101000000Initial';
+import { Migration20261122100000PassDataAndRecipients } from './Migration20261122100000PassDataAndRecipients';
 
 /**
  * Every migration, in order. Listed by import rather than found by path, so the same list works
@@ -8,4 +9,5 @@ import { Migration20260101000000Initial } from './Migration20260101000000Initial
  */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20260101000000Initial', class: Migration20260101000000Initial },
+  { name: 'Migration20261122100000PassDataAndRecipients', class: Migration20261122100000PassDataAndRecipients },
 ];

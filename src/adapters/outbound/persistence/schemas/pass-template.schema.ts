@@ -24,6 +24,7 @@ export const PassTemplateSchema = new EntitySchema<PassTemplate>({
     images: { type: ImageSetType },
     relevance: { ...jsonColumn },
     localizations: { ...jsonColumn },
+    recipientRequired: { type: 'boolean', default: false },
     createdAt: { type: 'datetime', length: 3 },
     updatedAt: { type: 'datetime', length: 3 },
   },

@@ -38,6 +38,9 @@ export const PassSchema = new EntitySchema<Pass>({
     webToken: { type: 'text', unique: 'passes_web_token_unique' },
     passDataId: { type: 'text', unique: 'passes_pass_data_id_unique' },
     customPassId: { type: 'text', nullable: true },
+    recipient: { ...jsonColumn, nullable: true },
+    issuedAt: { type: 'datetime', length: 3, nullable: true },
+    passDataDeletedAt: { type: 'datetime', length: 3, nullable: true },
     createdAt: { type: 'datetime', length: 3 },
     // The pass's version time: millisecond precision is part of the contract (Apple's update tags).
     updatedAt: { type: 'datetime', length: 3 },
@@ -48,5 +51,6 @@ export const PassSchema = new EntitySchema<Pass>({
   indexes: [
     { name: 'passes_template_id_index', properties: ['templateId'] },
     { name: 'passes_account_id_index', properties: ['accountId'] },
+    { name: 'passes_account_id_barcode_message_index', properties: ['accountId', 'barcodeMessage'] },
   ],
 });
