@@ -8,6 +8,7 @@ import { PackageInput, PassPackager } from '../../../domain/ports/pass-packager'
 import { buildPassJson, escapedTranslations, packageImages, PassJson } from './pass-json';
 import { validatePassJson } from './passkit-schemas';
 import { openPrivateKey } from './private-key';
+import { passJsonInvalid, signingMaterialInvalid } from './signing-errors';
 
 /** What PKPass takes as certificates, with the key already opened. */
 export interface PreparedCertificates {
@@ -98,15 +99,5 @@ export function prepareCertificates(material: SigningMaterial): PreparedCertific
 
 function assertValid(passJson: PassJson, serialNumber: string): void {
   const problems = validatePassJson(passJson);
-  if (problems.length === 0) return;
-  throw new DomainError(
-    DomainErrorCode.PassInvalid,
-    `Pass ${serialNumber} would not be accepted by Wallet: ${problems.map((problem) => problem.message).join('; ')}.`,
-    { field: problems[0].path },
-  );
-}
-
-function signingMaterialInvalid(what: string, error: unknown): DomainError {
-  const reason = error instanceof Error ? error.message : String(error);
-  return new DomainError(DomainErrorCode.SigningMaterialInvalid, `${what}: ${reason}.`);
+  if (problems.length > 0) throw passJsonInvalid(serialNumber, problems);
 }

@@ -31,18 +31,31 @@ export interface PassJsonProblem {
  * Checks a pass.json object against passkit-generator's PassProps schema, every problem at once.
  */
 export function validatePassJson(passJson: unknown): PassJsonProblem[] {
+  return checkPassJson(passJson).problems;
+}
+
+/**
+ * validatePassJson, plus the value as the schema hands it back (defaults applied, values converted):
+ * passkit-generator writes that value, not its input, into the pass.json it signs.
+ */
+export function checkPassJson(passJson: unknown): { problems: PassJsonProblem[]; value: unknown } {
   if (typeof passJson !== 'object' || passJson === null || Array.isArray(passJson)) {
-    return [{ path: '', message: 'pass.json must be a JSON object' }];
+    return { problems: [{ path: '', message: 'pass.json must be a JSON object' }], value: passJson };
   }
   return issuesOf(schemas.PassProps, passJson, []);
 }
 
-function issuesOf(schema: JoiSchema, value: unknown, prefix: Array<string | number>): PassJsonProblem[] {
-  const { error } = schema.validate(value, { abortEarly: false });
-  return (error?.details ?? []).map((issue) => {
+function issuesOf(
+  schema: JoiSchema,
+  input: unknown,
+  prefix: Array<string | number>,
+): { problems: PassJsonProblem[]; value: unknown } {
+  const { error, value } = schema.validate(input, { abortEarly: false });
+  const problems = (error?.details ?? []).map((issue) => {
     const path = [...prefix, ...issue.path].join('.');
     // Joi quotes only the last path segment of a nested value; name the full path for the reader.
     const message = prefix.length > 0 ? `"${path}": ${issue.message}` : issue.message;
     return { path, message };
   });
+  return { problems, value };
 }
