@@ -33,7 +33,13 @@ function aRichDefinition(passTypeId: number): TemplateDefinition {
       auxiliary: [aField('price', { value: 49.9, currencyCode: 'EUR', dynamic: true })],
       back: [aField('terms', { label: null, value: 'No refunds.\nLine two.' })],
     },
-    barcode: { format: 'PKBarcodeFormatQR', message: 'TICKET', messageEncoding: 'iso-8859-1', altText: null },
+    barcode: {
+      format: 'PKBarcodeFormatQR',
+      message: 'TICKET',
+      messageEncoding: 'iso-8859-1',
+      altText: null,
+      messageRequired: true,
+    },
     images: {
       'icon.png': aPng(1),
       'icon@2x.png': aPng(2),
@@ -46,8 +52,11 @@ function aRichDefinition(passTypeId: number): TemplateDefinition {
       beacons: [{ proximityUUID: 'E2C56DB5-DFFB-48D2-B060-D0F5A71096E0', major: 7, minor: 9, relevantText: null }],
       relevantDate: '2026-07-01T19:00:00Z',
       maxDistance: 250.5,
+      dynamicLocations: 2,
+      dynamicBeacons: 0,
     },
     localizations: { fr: { zebra: 'zèbre', apple: 'pomme' }, de: { name: 'Name' } },
+    recipientRequired: true,
   });
 }
 
@@ -81,6 +90,9 @@ export function passTemplateRepositoryContract(name: string, setup: HarnessSetup
       expect(loaded!.images['background.png']).toBeInstanceOf(Uint8Array);
       expect(loaded!.createdAt.getTime()).toBe(CREATED.getTime());
       expect(loaded!.findField('price')?.definition.value).toBe(49.9);
+      expect(loaded!.recipientRequired).toBe(true);
+      expect([loaded!.dynamicLocationSlots(), loaded!.dynamicBeaconSlots()]).toEqual([2, 0]);
+      expect(loaded!.requiresBarcodeMessage()).toBe(true);
     });
 
     it('keeps a boarding pass transit type and a null barcode', async () => {

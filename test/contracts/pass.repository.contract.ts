@@ -236,6 +236,52 @@ export function passRepositoryContract(name: string, setup: HarnessSetup): void 
       expect(await repos.passes.touchAllOfTemplate(987_654, now)).toBe(0);
     });
 
+    it('stores pass data before it is issued, its recipient, its issue and the deletion of its handle', async () => {
+      const recipient = { email: 'ada@example.org', phone: null, customId: 'VIP 1' };
+      const draft = await repos.passes.add(Pass.prepare(owner.template, 'SN-DRAFT', {}, ISSUED, recipient));
+      const loaded = await repos.passes.findByPassDataId(draft.passDataId);
+      expect(snapshot(loaded)).toStrictEqual(snapshot(draft));
+      expect(loaded!.isIssued()).toBe(false);
+      expect(loaded!.recipient).toEqual(recipient);
+
+      loaded!.markIssued(new Date('2026-02-03T04:05:08.000Z'));
+      await repos.passes.save(loaded!);
+      const issued = await repos.passes.findById(draft.id);
+      expect(issued!.issuedAt!.toISOString()).toBe('2026-02-03T04:05:08.000Z');
+      issued!.deletePassData(new Date('2026-02-03T04:05:09.000Z'));
+      await repos.passes.save(issued!);
+      const deleted = await repos.passes.findById(draft.id);
+      expect(deleted!.hasPassData()).toBe(false);
+      expect(deleted!.passDataDeletedAt!.toISOString()).toBe('2026-02-03T04:05:09.000Z');
+      expect(deleted!.version).toBe(3);
+    });
+
+    it('lists and searches issued passes only, never data that is not issued yet', async () => {
+      const issued = await repos.passes.add(aPass(owner.template, 'SN-ISSUED', { barcodeMessage: 'CODE 1' }, ISSUED));
+      await repos.passes.add(Pass.prepare(owner.template, 'SN-DRAFT', { barcodeMessage: 'CODE 1' }, ISSUED, null));
+      expect((await repos.passes.listForTemplate(owner.template.id, { offset: 0, limit: 10 })).map((p) => p.id)).toEqual([
+        issued.id,
+      ]);
+      expect((await repos.passes.findByBarcodeMessage(owner.account.id, 'CODE 1', 10)).map((p) => p.id)).toEqual([
+        issued.id,
+      ]);
+    });
+
+    it("finds passes by their own barcode message within one account, exactly, a limited number", async () => {
+      const first = await repos.passes.add(aPass(owner.template, 'SN-1', { barcodeMessage: 'ABC 123' }, ISSUED));
+      const second = await repos.passes.add(aPass(owner.template, 'SN-2', { barcodeMessage: 'ABC 123' }, ISSUED));
+      await repos.passes.add(aPass(owner.template, 'SN-3', { barcodeMessage: 'abc 123' }, ISSUED));
+      await repos.passes.add(aPass(owner.template, 'SN-4', {}, ISSUED));
+      const other = await anOwner(repos, 'Other');
+      await repos.passes.add(aPass(other.template, 'SN-5', { barcodeMessage: 'ABC 123' }, ISSUED));
+
+      const found = await repos.passes.findByBarcodeMessage(owner.account.id, 'ABC 123', 10);
+      expect(found.map((pass) => pass.id)).toEqual([first.id, second.id]);
+      expect(found[0]).toBeInstanceOf(Pass);
+      expect(await repos.passes.findByBarcodeMessage(owner.account.id, 'ABC 123', 1)).toHaveLength(1);
+      expect(await repos.passes.findByBarcodeMessage(owner.account.id, 'ABC', 10)).toEqual([]);
+    });
+
     it('removes a pass together with its device registrations, and nothing else', async () => {
       const pass = await aStoredPass(repos, owner.template, 'SN-GONE');
       const kept = await aStoredPass(repos, owner.template, 'SN-KEPT');

@@ -138,4 +138,26 @@ describe('PassTemplate', () => {
     expect(() => template.assertOverridable({ gate: { value: '1' } })).toThrow(withCode(DomainErrorCode.FieldNotDynamic));
     expect(() => template.assertOverridable({ name: { value: 'Ada' } })).not.toThrow();
   });
+
+  it('opens all ten location and beacon slots unless it says fewer, and checks the counts', () => {
+    const relevance = { locations: [], beacons: [], relevantDate: null, maxDistance: null };
+    const open = PassTemplate.create(1, aTemplateDefinition({ relevance }), T0);
+    expect([open.dynamicLocationSlots(), open.dynamicBeaconSlots()]).toEqual([10, 10]);
+    const closed = PassTemplate.create(1, aTemplateDefinition({ relevance: { ...relevance, dynamicLocations: 0, dynamicBeacons: 3 } }), T0);
+    expect([closed.dynamicLocationSlots(), closed.dynamicBeaconSlots()]).toEqual([0, 3]);
+    for (const bad of [-1, 11, 1.5]) {
+      expect(() => PassTemplate.create(1, aTemplateDefinition({ relevance: { ...relevance, dynamicLocations: bad } }), T0)).toThrow(
+        withCode(DomainErrorCode.TemplateInvalid),
+      );
+    }
+  });
+
+  it('requires per-pass barcode messages only when the barcode says so', () => {
+    const barcode = { format: 'PKBarcodeFormatQR' as const, message: '', messageEncoding: 'iso-8859-1', altText: null };
+    expect(PassTemplate.create(1, aTemplateDefinition({ barcode }), T0).requiresBarcodeMessage()).toBe(false);
+    expect(PassTemplate.create(1, aTemplateDefinition({ barcode: { ...barcode, messageRequired: true } }), T0).requiresBarcodeMessage()).toBe(true);
+    expect(() =>
+      PassTemplate.create(1, aTemplateDefinition({ barcode: { ...barcode, messageRequired: 'yes' as never } }), T0),
+    ).toThrow(withCode(DomainErrorCode.BarcodeInvalid));
+  });
 });

@@ -144,4 +144,77 @@ describe('Pass', () => {
     );
     expect(() => pass.redeem(T0)).toThrow(withCode(DomainErrorCode.PassVoided));
   });
+
+  it('stores data before it is issued: no links open it until markIssued, which is idempotent', () => {
+    const template = boardingTemplate();
+    const draft = Pass.prepare(template, 'DRAFT-1', { fields: { gate: { value: '7' } } }, T0, null);
+    expect(draft.isIssued()).toBe(false);
+    expect(draft.opensWith(draft.webToken)).toBe(false);
+    const later = new Date(T0.getTime() + 5);
+    draft.markIssued(later);
+    expect(draft.issuedAt).toEqual(later);
+    expect(draft.version).toBe(2);
+    draft.markIssued(new Date(T0.getTime() + 10));
+    expect([draft.issuedAt, draft.version]).toEqual([later, 2]);
+    expect(draft.opensWith(draft.webToken)).toBe(true);
+    expect(draft.opensWith(draft.webToken.slice(0, -1))).toBe(false);
+    expect(draft.opensWith(`${draft.webToken}0`)).toBe(false);
+    expect(Pass.issue(template, 'ISSUED', {}, T0).isIssued()).toBe(true);
+  });
+
+  it('deletes its pass data handle once and keeps the pass', () => {
+    const pass = Pass.issue(boardingTemplate(), '1', {}, T0);
+    expect(pass.hasPassData()).toBe(true);
+    pass.deletePassData(T0);
+    pass.deletePassData(T0);
+    expect(pass.hasPassData()).toBe(false);
+    expect(pass.version).toBe(2);
+  });
+
+  it('fills only the location and beacon slots the template opens; more than ten stays TOO_MANY', () => {
+    const template = PassTemplate.create(
+      7,
+      aTemplateDefinition({
+        relevance: { locations: [], beacons: [], relevantDate: null, maxDistance: null, dynamicLocations: 1, dynamicBeacons: 0 },
+      }),
+      T0,
+    );
+    const here = { latitude: 1, longitude: 2, altitude: null, relevantText: null };
+    const beacon = { proximityUUID: 'E2C56DB5-DFFB-48D2-B060-D0F5A71096E0', major: null, minor: null, relevantText: null };
+    expect(Pass.issue(template, '1', { locations: [here] }, T0).locations).toEqual([here]);
+    expect(() => Pass.issue(template, '2', { locations: [here, here] }, T0)).toThrow(
+      expect.objectContaining({ code: DomainErrorCode.LocationNotDynamic, details: { slot: 2 } }),
+    );
+    expect(() => Pass.issue(template, '3', { beacons: [beacon] }, T0)).toThrow(
+      expect.objectContaining({ code: DomainErrorCode.BeaconNotDynamic, details: { slot: 1 } }),
+    );
+    expect(() => Pass.issue(template, '4', { locations: Array(11).fill(here) }, T0)).toThrow(
+      withCode(DomainErrorCode.TooManyLocations),
+    );
+    expect(Pass.issue(boardingTemplate(), '5', { locations: Array(10).fill(here) }, T0).locations).toHaveLength(10);
+  });
+
+  it('needs its own barcode message when the template requires one, also after an update', () => {
+    const template = PassTemplate.create(
+      7,
+      aTemplateDefinition({
+        barcode: { format: 'PKBarcodeFormatQR', message: '', messageEncoding: 'iso-8859-1', altText: null, messageRequired: true },
+      }),
+      T0,
+    );
+    expect(() => Pass.issue(template, '1', {}, T0)).toThrow(withCode(DomainErrorCode.BarcodeMessageRequired));
+    const pass = Pass.issue(template, '2', { barcodeMessage: 'A-1' }, T0);
+    expect(() => pass.update(template, { barcodeMessage: '' }, T0)).toThrow(withCode(DomainErrorCode.BarcodeMessageRequired));
+    expect(pass.barcodeMessage).toBe('A-1');
+  });
+
+  it('locks prepared data to a valid recipient, required when the template says so', () => {
+    const open = PassTemplate.create(7, aTemplateDefinition(), T0);
+    const personal = PassTemplate.create(7, aTemplateDefinition({ recipientRequired: true }), T0);
+    const none = { email: null, phone: null, customId: null };
+    expect(Pass.prepare(open, '1', {}, T0, none).recipient).toBeNull();
+    expect(() => Pass.prepare(personal, '1', {}, T0, none)).toThrow(withCode(DomainErrorCode.RecipientRequired));
+    expect(() => Pass.prepare(personal, '1', {}, T0, null)).toThrow(withCode(DomainErrorCode.RecipientRequired));
+    expect(Pass.prepare(personal, '1', {}, T0, { ...none, phone: '17743199144' }).recipient).toEqual({ ...none, phone: '17743199144' });
+  });
 });

@@ -21,7 +21,11 @@ export class InMemoryPassRepository extends PassRepository {
   }
 
   async add(pass: Pass): Promise<Pass> {
-    if (await this.findBySerialNumber(pass.passTypeId, pass.serialNumber)) {
+    // Checked and inserted without an await in between, as a unique constraint would be.
+    const taken = [...this.rows.values()].some(
+      (row) => row.passTypeId === pass.passTypeId && row.serialNumber === pass.serialNumber,
+    );
+    if (taken) {
       throw new DomainError(DomainErrorCode.SerialNumberTaken, `Serial number ${pass.serialNumber} is taken.`);
     }
     pass.id = this.nextId++;
