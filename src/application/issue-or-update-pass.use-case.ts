@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, DomainErrorCode, isDomainError } from '../domain/errors';
-import { Pass, PassContent } from '../domain/pass';
+import { Pass, PassContent, validateSerialNumber } from '../domain/pass';
 import { Clock } from '../domain/ports/clock';
 import { PassTemplateRepository } from '../domain/ports/pass-template.repository';
 import { PassRepository } from '../domain/ports/pass.repository';
@@ -37,11 +37,12 @@ export class IssueOrUpdatePass {
   async execute(command: IssueOrUpdatePassCommand): Promise<IssueOrUpdatePassResult> {
     const template = await this.templates.findForAccount(command.accountId, command.templateId);
     if (!template) throw new DomainError(DomainErrorCode.TemplateNotFound, `No template ${command.templateId}.`);
+    const serialNumber = validateSerialNumber(command.serialNumber);
     // Two creates of one new serial race to the unique constraint; the loser updates the winner's pass.
     for (let attempt = 1; ; attempt += 1) {
-      const updated = await this.updateExisting(command, template.passTypeId);
+      const updated = await this.updateExisting(command, serialNumber, template.passTypeId);
       if (updated) return { pass: updated, created: false };
-      const pass = Pass.issue(template, command.serialNumber, command.content, this.clock.now());
+      const pass = Pass.issue(template, serialNumber, command.content, this.clock.now());
       if (command.redeemed === true) pass.redeem(this.clock.now());
       try {
         return { pass: await this.passes.add(pass), created: true };
@@ -52,9 +53,13 @@ export class IssueOrUpdatePass {
     }
   }
 
-  private async updateExisting(command: IssueOrUpdatePassCommand, passTypeId: number): Promise<Pass | null> {
+  private async updateExisting(
+    command: IssueOrUpdatePassCommand,
+    serialNumber: string,
+    passTypeId: number,
+  ): Promise<Pass | null> {
     return retryOnConcurrentChange(async () => {
-      const existing = await this.passes.findBySerialNumber(passTypeId, String(command.serialNumber));
+      const existing = await this.passes.findBySerialNumber(passTypeId, serialNumber);
       if (!existing) return null;
       if (existing.templateId !== command.templateId || existing.accountId !== command.accountId) {
         throw new DomainError(

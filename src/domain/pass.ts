@@ -40,7 +40,7 @@ const MAX_SERIAL_NUMBER_LENGTH = 128;
 const MAX_CUSTOM_PASS_ID_LENGTH = 128;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
-function validateSerialNumber(serialNumber: string | undefined | null): string {
+export function validateSerialNumber(serialNumber: string | undefined | null): string {
   if (serialNumber === undefined || serialNumber === null || String(serialNumber).trim() === '') {
     throw new DomainError(DomainErrorCode.SerialNumberMissing, 'A pass needs a serial number.');
   }

@@ -29,6 +29,17 @@ describe('IssueOrUpdatePass (Passdock create: "201 Created OR 200 OK")', () => {
     expect(stored.passes.map((pass) => pass.fieldValues.name.value)).toEqual(['Grace']);
   });
 
+  it('refuses a missing serial number before looking anything up', async () => {
+    const f = await useCaseFixture();
+    const upsert = new IssueOrUpdatePass(f.templates, f.passes, f.clock);
+    await upsert.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'undefined', content: {} });
+    for (const serialNumber of [undefined, null, ' ']) {
+      await expect(
+        upsert.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: serialNumber as never, content: {} }),
+      ).rejects.toMatchObject({ code: DomainErrorCode.SerialNumberMissing });
+    }
+  });
+
   it('refuses a serial that another template of the same pass type holds', async () => {
     const f = await useCaseFixture();
     const other = await new CreateTemplate(f.templates, f.passTypes, f.clock).execute({
