@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { DistributionModule } from './adapters/inbound/distribution/distribution.module';
 import { HealthModule } from './adapters/inbound/health/health.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -29,6 +30,7 @@ export class AppModule {
         }),
         CoreModule,
         HealthModule,
+        DistributionModule,
       ],
       providers: [ConfiguredPassTypeInitializer],
     };
