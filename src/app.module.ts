@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { DistributionModule } from './adapters/inbound/distribution/distribution.module';
 import { HealthModule } from './adapters/inbound/health/health.module';
+import { SkycoreModule } from './adapters/inbound/skycore/skycore.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ConfiguredPassTypeInitializer } from './configured-pass-type.initializer';
@@ -31,6 +32,7 @@ export class AppModule {
         CoreModule,
         HealthModule,
         DistributionModule,
+        SkycoreModule,
       ],
       providers: [ConfiguredPassTypeInitializer],
     };

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { installSkycoreTransport } from './adapters/inbound/skycore/skycore-transport';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 
@@ -15,6 +16,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   app.useLogger(app.get(Logger));
   await registerBodyParsers(app);
+  installSkycoreTransport(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -25,6 +25,10 @@ export class AppConfig {
   readonly apnsPort!: number;
   readonly apnsCaFile!: string | null;
   readonly logLevel!: string;
+  /** Hosts THUMBNAILURL images may come from (THUMBNAIL_URL_ALLOWED_HOSTS); empty refuses every URL. */
+  readonly thumbnailUrlAllowedHosts!: readonly string[];
+  readonly thumbnailUrlMaxBytes!: number;
+  readonly thumbnailUrlTimeoutMs!: number;
 
   /** `${PUBLIC_BASE_URL}/wallet`: the pass.json `webServiceURL`, without `/v1` (Apple appends it). */
   readonly webServiceUrl: string;
@@ -107,6 +111,28 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, cwd = proces
   const logLevel = text('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${logLevel}" must be one of ${LOG_LEVELS.join(', ')}.`);
 
+  const thumbnailUrlAllowedHosts = (text('THUMBNAIL_URL_ALLOWED_HOSTS') ?? '')
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter((host) => host !== '');
+  for (const host of thumbnailUrlAllowedHosts) {
+    if (!/^([a-z0-9.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/.test(host)) {
+      problems.push(`THUMBNAIL_URL_ALLOWED_HOSTS: "${host}" is not a host name (optionally with :port).`);
+    }
+  }
+  const positive = (name: string, fallback: number): number => {
+    const value = text(name);
+    if (value === null) return fallback;
+    const number = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+      problems.push(`${name}="${value}" must be a whole number greater than 0.`);
+      return fallback;
+    }
+    return number;
+  };
+  const thumbnailUrlMaxBytes = positive('THUMBNAIL_URL_MAX_BYTES', 1024 * 1024);
+  const thumbnailUrlTimeoutMs = positive('THUMBNAIL_URL_TIMEOUT_MS', 5000);
+
   if (problems.length > 0) throw new ConfigurationError(problems);
 
   return new AppConfig({
@@ -121,6 +147,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, cwd = proces
     apnsPort,
     apnsCaFile,
     logLevel,
+    thumbnailUrlAllowedHosts,
+    thumbnailUrlMaxBytes,
+    thumbnailUrlTimeoutMs,
   });
 }
 

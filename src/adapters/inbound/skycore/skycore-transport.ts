@@ -1,0 +1,96 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { Readable } from 'node:stream';
+import { SkycoreFailure } from './skycore-errors';
+import { failureXml, SKYCORE_CONTENT_TYPE } from './skycore-response';
+
+/** The one Skycore endpoint (reference §1: `https://secure.skycore.com/API/wxml/1.3/index.php`). */
+export const SKYCORE_PATH = '/API/wxml/1.3/index.php';
+
+/**
+ * The largest request body the endpoint reads: an XML document of SKYCORE_MAX_XML_BYTES, urlencoded
+ * (up to three bytes per character) or in a multipart form, fits.
+ */
+export const SKYCORE_MAX_BODY_BYTES = 1024 * 1024;
+
+const RAW_URLENCODED = Symbol('skycore.rawUrlencodedBody');
+type WithRawBody = FastifyRequest & { [RAW_URLENCODED]?: string };
+
+/**
+ * Makes Fastify's own failures on the Skycore route answer like the protocol: content-type parser
+ * errors (malformed JSON or urlencoded bodies, an unsupported content type, a body over a limit)
+ * and multipart errors happen before any Nest handler or filter runs, and Fastify would answer
+ * them with its JSON error. A route-level error handler, set when Nest registers the route, answers
+ * them with a Failure envelope instead; other routes keep their handlers. It also keeps the raw
+ * text of urlencoded bodies for the request reader (see readPostRequest).
+ *
+ * Must run before `app.init()`, which registers the routes.
+ */
+export function installSkycoreTransport(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route: RouteOptions) => {
+      if (route.url !== SKYCORE_PATH) return;
+      route.errorHandler = answerTransportError;
+      const existing = route.preParsing === undefined ? [] : Array.isArray(route.preParsing) ? route.preParsing : [route.preParsing];
+      route.preParsing = [...existing, limitAndKeepRawBody];
+    });
+}
+
+/** The raw text of a urlencoded body posted to the Skycore route, or null. */
+export function rawUrlencodedBody(request: FastifyRequest): string | null {
+  return (request as WithRawBody)[RAW_URLENCODED] ?? null;
+}
+
+function tooLarge(): FastifyError {
+  const error = new Error(`the request body is larger than ${SKYCORE_MAX_BODY_BYTES} bytes.`) as FastifyError;
+  error.statusCode = 413;
+  error.code = 'SKYCORE_BODY_TOO_LARGE';
+  return error;
+}
+
+/**
+ * Refuses a declared body over the limit before reading it, and reads urlencoded bodies whole
+ * (bounded) so the request reader can still see a raw XML document behind that label: Ruby's
+ * Net::HTTP labels every untyped body urlencoded, and the Skycore Ruby gem posts the raw XML so.
+ */
+async function limitAndKeepRawBody(request: FastifyRequest, _reply: FastifyReply, payload: Readable): Promise<Readable> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > SKYCORE_MAX_BODY_BYTES) throw tooLarge();
+  const type = String(request.headers['content-type'] ?? '').toLowerCase();
+  if (!type.startsWith('application/x-www-form-urlencoded')) return payload;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of payload) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    size += buffer.length;
+    if (size > SKYCORE_MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(buffer);
+  }
+  const raw = Buffer.concat(chunks);
+  (request as WithRawBody)[RAW_URLENCODED] = raw.toString('utf8');
+  const replay = Readable.from([raw], { objectMode: false }) as Readable & { receivedEncodedLength?: number };
+  replay.receivedEncodedLength = raw.length;
+  return replay;
+}
+
+/**
+ * Fastify-level failures as Failure envelopes with HTTP 200, as every Skycore answer is (§1,
+ * "HTTP-level conventions"): client mistakes are E100 with Fastify's description (it names the
+ * problem, not internals); anything else is logged and answered without detail.
+ */
+function answerTransportError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (reply.sent) return;
+  const status = error.statusCode ?? 500;
+  let failure: SkycoreFailure;
+  if (status >= 400 && status < 500) {
+    const hint =
+      status === 415 ? ' Post the XML document in a form field "xml" (urlencoded or multipart) or as a text/xml body.' : '';
+    failure = new SkycoreFailure('E100', `Invalid request: ${error.message.replace(/\.?$/, '.')}${hint}`);
+  } else {
+    request.log.error({ err: error }, 'Skycore request failed before reaching its handler');
+    failure = new SkycoreFailure('E100', 'Internal error; the request can be tried again.');
+  }
+  void reply.code(200).header('content-type', SKYCORE_CONTENT_TYPE).send(failureXml(failure));
+}
