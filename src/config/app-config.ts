@@ -29,6 +29,8 @@ export class AppConfig {
   readonly thumbnailUrlAllowedHosts!: readonly string[];
   readonly thumbnailUrlMaxBytes!: number;
   readonly thumbnailUrlTimeoutMs!: number;
+  /** Memory bound of the signed-package cache (PACKAGE_CACHE_MAX_BYTES); 0 keeps packages only in the database. */
+  readonly packageCacheMaxBytes!: number;
 
   /** `${PUBLIC_BASE_URL}/wallet`: the pass.json `webServiceURL`, without `/v1` (Apple appends it). */
   readonly webServiceUrl: string;
@@ -111,6 +113,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, cwd = proces
   const logLevel = text('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${logLevel}" must be one of ${LOG_LEVELS.join(', ')}.`);
 
+  const packageCacheText = text('PACKAGE_CACHE_MAX_BYTES');
+  const packageCacheMaxBytes = packageCacheText === null ? 64 * 1024 * 1024 : Number(packageCacheText);
+  if (packageCacheText !== null && !(/^\d+$/.test(packageCacheText) && Number.isSafeInteger(packageCacheMaxBytes))) {
+    problems.push(`PACKAGE_CACHE_MAX_BYTES="${packageCacheText}" must be a whole number of bytes (0 or more).`);
+  }
+
   const thumbnailUrlAllowedHosts = (text('THUMBNAIL_URL_ALLOWED_HOSTS') ?? '')
     .split(',')
     .map((host) => host.trim().toLowerCase())
@@ -150,6 +158,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, cwd = proces
     thumbnailUrlAllowedHosts,
     thumbnailUrlMaxBytes,
     thumbnailUrlTimeoutMs,
+    packageCacheMaxBytes,
   });
 }
 

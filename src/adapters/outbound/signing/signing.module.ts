@@ -1,17 +1,32 @@
+import { MikroORM } from '@mikro-orm/core';
 import { Module } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config';
 import { CertificateReader } from '../../../domain/ports/certificate-reader';
 import { PassPackager } from '../../../domain/ports/pass-packager';
+import { CachingPassPackager } from '../package-cache/caching-pass.packager';
+import { MikroOrmPassPackageStore } from '../package-cache/mikro-orm-pass-package.store';
 import { NodeCryptoCertificateReader } from './node-crypto-certificate.reader';
 import { NodeCryptoPassPackager } from './node-crypto-pass.packager';
 
 /**
  * Signing adapters; AppConfig comes from the global ConfigModule. Packages are made by the
- * node:crypto packager; passkit-generator's (PasskitGeneratorPassPackager) stays as the reference
- * the tests and `npm run bench` compare it with.
+ * node:crypto packager behind the package cache: memory bounded by PACKAGE_CACHE_MAX_BYTES, then
+ * the database, whose MikroORM instance the (global) MikroOrmModule provides; without one (this
+ * module on its own, in tests) the cache keeps to memory. passkit-generator's packager
+ * (PasskitGeneratorPassPackager) stays as the reference the tests and `npm run bench` compare with.
  */
 @Module({
   providers: [
-    { provide: PassPackager, useClass: NodeCryptoPassPackager },
+    NodeCryptoPassPackager,
+    {
+      provide: PassPackager,
+      inject: [AppConfig, NodeCryptoPassPackager, { token: MikroORM, optional: true }],
+      useFactory: (config: AppConfig, packager: NodeCryptoPassPackager, orm: MikroORM | undefined) =>
+        new CachingPassPackager(packager, orm ? new MikroOrmPassPackageStore(orm) : null, {
+          maxBytes: config.packageCacheMaxBytes,
+          webServiceUrl: config.webServiceUrl,
+        }),
+    },
     { provide: CertificateReader, useClass: NodeCryptoCertificateReader },
   ],
   exports: [PassPackager, CertificateReader],

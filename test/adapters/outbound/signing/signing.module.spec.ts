@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
+import { CachingPassPackager } from '../../../../src/adapters/outbound/package-cache/caching-pass.packager';
+import { MikroOrmPassPackageStore } from '../../../../src/adapters/outbound/package-cache/mikro-orm-pass-package.store';
+import { PersistenceModule } from '../../../../src/adapters/outbound/persistence/persistence.module';
 import { NodeCryptoCertificateReader } from '../../../../src/adapters/outbound/signing/node-crypto-certificate.reader';
-import { NodeCryptoPassPackager } from '../../../../src/adapters/outbound/signing/node-crypto-pass.packager';
 import { SigningModule } from '../../../../src/adapters/outbound/signing/signing.module';
 import { loadAppConfig } from '../../../../src/config/app-config';
 import { ConfigModule } from '../../../../src/config/config.module';
@@ -8,12 +13,27 @@ import { CertificateReader } from '../../../../src/domain/ports/certificate-read
 import { PassPackager } from '../../../../src/domain/ports/pass-packager';
 
 describe('SigningModule', () => {
-  it('binds the signing ports to their node:crypto adapters', async () => {
+  it('binds the signing ports to their node:crypto adapters, packages behind a memory cache of the configured size', async () => {
     const module = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(loadAppConfig({}, '/tmp')), SigningModule],
+      imports: [ConfigModule.forRoot(loadAppConfig({ PACKAGE_CACHE_MAX_BYTES: '1000' }, '/tmp')), SigningModule],
     }).compile();
 
-    expect(module.get(PassPackager)).toBeInstanceOf(NodeCryptoPassPackager);
+    const packager = module.get(PassPackager);
+    expect(packager).toBeInstanceOf(CachingPassPackager);
+    expect((packager as CachingPassPackager).memoryUsage.maxBytes).toBe(1000);
+    expect((packager as CachingPassPackager).store).toBeNull();
     expect(module.get(CertificateReader)).toBeInstanceOf(NodeCryptoCertificateReader);
+  });
+
+  it('keeps packages in the database too when the application has one', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'passgate-signing-module-'));
+    const config = loadAppConfig({ DATABASE_URL: `sqlite:${join(directory, 'passgate.sqlite')}` }, directory);
+    const module = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), PersistenceModule, SigningModule] }).compile();
+    try {
+      expect((module.get(PassPackager) as CachingPassPackager).store).toBeInstanceOf(MikroOrmPassPackageStore);
+    } finally {
+      await module.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

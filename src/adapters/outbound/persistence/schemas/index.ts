@@ -2,6 +2,7 @@ import { AccountSchema } from './account.schema';
 import { ApiKeyRecordSchema } from './api-key.schema';
 import { DeviceRegistrationSchema } from './device-registration.schema';
 import { PassTemplateSchema } from './pass-template.schema';
+import { PassPackageRecordSchema } from './pass-package.schema';
 import { PassTypeSchema } from './pass-type.schema';
 import { PassSchema } from './pass.schema';
 
@@ -12,4 +13,5 @@ export const persistenceSchemas = [
   PassTemplateSchema,
   PassSchema,
   DeviceRegistrationSchema,
+  PassPackageRecordSchema,
 ];

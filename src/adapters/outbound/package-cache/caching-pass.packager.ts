@@ -1,0 +1,86 @@
+import { Logger } from '@nestjs/common';
+import { PackageInput, PassPackager } from '../../../domain/ports/pass-packager';
+import { packageCacheKey } from './package-cache-key';
+import { PackageLru } from './package-lru';
+import type { PassPackageStore } from './pass-package-store';
+
+export interface PackageCacheOptions {
+  /** Memory bound of the in-process tier (PACKAGE_CACHE_MAX_BYTES); 0 keeps nothing in memory. */
+  maxBytes: number;
+  /** pass.json's webServiceURL, part of what a package is built from. */
+  webServiceUrl: string;
+}
+
+/**
+ * Builds each pass version's package once and serves it from cache afterwards: a bounded LRU in
+ * memory in front of a store shared by every instance (the database), in front of the real
+ * packager. Concurrent requests for the same package in this process wait for one build (a
+ * template change makes every device ask for its pass within seconds). The store is a cache, not
+ * a record: when it cannot be read or written the package is built or served anyway and the
+ * failure logged.
+ */
+export class CachingPassPackager extends PassPackager {
+  private readonly logger = new Logger('PackageCache');
+  private readonly memory: PackageLru;
+  private readonly building = new Map<string, Promise<Buffer>>();
+
+  constructor(
+    private readonly packager: PassPackager,
+    readonly store: PassPackageStore | null,
+    private readonly options: PackageCacheOptions,
+  ) {
+    super();
+    this.memory = new PackageLru(options.maxBytes);
+  }
+
+  /** Packages and bytes held in memory now. */
+  get memoryUsage(): { packages: number; bytes: number; maxBytes: number } {
+    return { packages: this.memory.size, bytes: this.memory.bytes, maxBytes: this.memory.maxBytes };
+  }
+
+  async package(input: PackageInput): Promise<Buffer> {
+    const cacheKey = packageCacheKey(input, this.options.webServiceUrl);
+    if (cacheKey === null) return this.packager.package(input);
+    const passId = input.pass.id;
+    const cached = this.memory.get(passId, cacheKey);
+    if (cached !== undefined) return cached;
+    let pending = this.building.get(cacheKey);
+    if (pending === undefined) {
+      pending = this.load(passId, cacheKey, input).finally(() => this.building.delete(cacheKey));
+      this.building.set(cacheKey, pending);
+    }
+    return pending;
+  }
+
+  private async load(passId: number, cacheKey: string, input: PackageInput): Promise<Buffer> {
+    const stored = await this.fromStore(passId, cacheKey);
+    if (stored !== null) {
+      this.memory.set(passId, cacheKey, stored);
+      return stored;
+    }
+    const bytes = await this.packager.package(input);
+    this.memory.set(passId, cacheKey, bytes);
+    await this.toStore(passId, cacheKey, bytes);
+    return bytes;
+  }
+
+  private async fromStore(passId: number, cacheKey: string): Promise<Buffer | null> {
+    if (this.store === null) return null;
+    try {
+      return await this.store.find(passId, cacheKey);
+    } catch (error) {
+      this.logger.warn(`Stored package of pass ${passId} could not be read, building it: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
+  private async toStore(passId: number, cacheKey: string, bytes: Buffer): Promise<void> {
+    if (this.store === null) return;
+    try {
+      await this.store.save(passId, cacheKey, bytes);
+    } catch (error) {
+      // Also when the pass was deleted meanwhile (its row is gone, so is the foreign key's target).
+      this.logger.warn(`Package of pass ${passId} could not be stored: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { Logger } from '@nestjs/common';
+import { CachingPassPackager } from '../../../../src/adapters/outbound/package-cache/caching-pass.packager';
+import { MikroOrmPassPackageStore } from '../../../../src/adapters/outbound/package-cache/mikro-orm-pass-package.store';
+import { NodeCryptoPassPackager } from '../../../../src/adapters/outbound/signing/node-crypto-pass.packager';
+import { loadAppConfig } from '../../../../src/config/app-config';
+import type { PackageInput } from '../../../../src/domain/ports/pass-packager';
+import { implementations } from '../../../contracts/harness';
+import { InMemoryPassPackageStore } from '../../../fakes/in-memory-pass-package.store';
+import { aPass, anAccount, aPassType, aTemplate } from '../../../support/builders';
+import { opensslVerify, unzipPkpass } from '../../../support/pkpass';
+import { NOW, packageInput } from '../../../support/signing-fixtures';
+import { TEST_PASS_TYPE_IDENTIFIER, TEST_TEAM_IDENTIFIER, ThrowawayCerts, throwawayCerts } from '../../../support/throwaway-certs';
+
+const WEB_SERVICE_URL = 'https://passes.test/wallet';
+
+describe('CachingPassPackager', () => {
+  let certs: ThrowawayCerts;
+  let signer: NodeCryptoPassPackager;
+  let builds: jest.SpyInstance;
+  let store: InMemoryPassPackageStore;
+
+  const cachingPackager = (options: { maxBytes?: number; webServiceUrl?: string } = {}) =>
+    new CachingPassPackager(signer, store, { maxBytes: options.maxBytes ?? 1024 * 1024, webServiceUrl: options.webServiceUrl ?? WEB_SERVICE_URL });
+
+  beforeAll(async () => {
+    certs = await throwawayCerts();
+  });
+
+  beforeEach(() => {
+    signer = new NodeCryptoPassPackager(loadAppConfig({ PUBLIC_BASE_URL: 'https://passes.test' }, '/tmp'));
+    builds = jest.spyOn(signer, 'package');
+    store = new InMemoryPassPackageStore();
+  });
+
+  it('signs a pass version once and serves the same package afterwards', async () => {
+    const packager = cachingPackager();
+    const input = packageInput(certs.material);
+
+    const first = await packager.package(input);
+    const second = await packager.package(input);
+
+    expect(builds).toHaveBeenCalledTimes(1);
+    expect(second).toBe(first);
+    expect(opensslVerify(unzipPkpass(first), certs.caFile).ok).toBe(true);
+    expect(store.writes).toBe(1);
+  });
+
+  it('signs again when the pass, its template, its certificate or the webServiceURL changed', async () => {
+    const packager = cachingPackager();
+    const input = packageInput(certs.material);
+    await packager.package(input);
+
+    input.pass.update(input.template, { barcodeMessage: 'NEW' }, new Date(NOW.getTime() + 1000));
+    await packager.package(input);
+    input.template.updatedAt = new Date(NOW.getTime() + 2000);
+    await packager.package(input);
+    input.passType.certificatePem = `${certs.signer.certificatePem}\n`;
+    await packager.package(input);
+    await cachingPackager({ webServiceUrl: 'https://elsewhere.test/wallet' }).package(input);
+
+    expect(builds).toHaveBeenCalledTimes(5);
+    expect(store.writes).toBe(5);
+  });
+
+  it('builds once for requests that arrive together', async () => {
+    const packager = cachingPackager();
+    const input = packageInput(certs.material);
+
+    const packages = await Promise.all(Array.from({ length: 20 }, () => packager.package(input)));
+
+    expect(builds).toHaveBeenCalledTimes(1);
+    expect(new Set(packages).size).toBe(1);
+  });
+
+  it('serves what another instance (or this one before a restart) stored, without signing', async () => {
+    const input = packageInput(certs.material);
+    const stored = await cachingPackager().package(input);
+
+    const restarted = cachingPackager();
+    const served = await restarted.package(input);
+
+    expect(builds).toHaveBeenCalledTimes(1);
+    expect(served.equals(stored)).toBe(true);
+  });
+
+  it('keeps memory within its bound and reads the store for what it evicted', async () => {
+    const first = packageInput(certs.material);
+    const size = (await cachingPackager().package(first)).length;
+    builds.mockClear();
+    const packager = cachingPackager({ maxBytes: Math.floor(size * 1.5) });
+    const second = packageInput(certs.material);
+    second.pass.id = 12;
+
+    await packager.package(first);
+    await packager.package(second);
+    const readsBefore = store.reads;
+    await packager.package(first);
+
+    expect(packager.memoryUsage.packages).toBe(1);
+    expect(packager.memoryUsage.bytes).toBeLessThanOrEqual(Math.floor(size * 1.5));
+    expect(store.reads).toBe(readsBefore + 1);
+    expect(builds).toHaveBeenCalledTimes(1);
+  });
+
+  it('builds and serves the package when the store cannot be read or written', async () => {
+    const packager = cachingPackager();
+    jest.spyOn(store, 'find').mockRejectedValue(new Error('database is down'));
+    jest.spyOn(store, 'save').mockRejectedValue(new Error('database is down'));
+    const warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const input = packageInput(certs.material);
+
+    try {
+      const bytes = await packager.package(input);
+
+      expect(opensslVerify(unzipPkpass(bytes), certs.caFile).ok).toBe(true);
+      expect(await packager.package(input)).toBe(bytes);
+      expect(warnings.mock.calls.map(([message]) => String(message))).toEqual([
+        expect.stringMatching(/could not be read, building it: database is down/),
+        expect.stringMatching(/could not be stored: database is down/),
+      ]);
+    } finally {
+      warnings.mockRestore();
+    }
+  });
+
+  it('does not keep a failure: the next request builds again', async () => {
+    const packager = cachingPackager();
+    const input = packageInput({ ...certs.material, privateKeyPem: 'not a key' });
+
+    await expect(packager.package(input)).rejects.toMatchObject({ code: 'SIGNING_MATERIAL_INVALID' });
+    Object.assign(input.passType, certs.material);
+
+    await expect(packager.package(input)).resolves.toBeInstanceOf(Buffer);
+    expect(builds).toHaveBeenCalledTimes(2);
+  });
+
+  it('passes a pass without an id straight through', async () => {
+    const packager = cachingPackager();
+    const input = packageInput(certs.material);
+    (input.pass as { id?: number }).id = undefined;
+
+    await packager.package(input);
+    await packager.package(input);
+
+    expect(builds).toHaveBeenCalledTimes(2);
+    expect(store.writes).toBe(0);
+  });
+});
+
+describe.each(implementations().filter(([name]) => name.startsWith('MikroORM')))('CachingPassPackager over %s', (_name, setup) => {
+  const run = setup === null ? it.skip : it;
+
+  run('lets a second instance serve the package the first one signed', async () => {
+    const certs = await throwawayCerts();
+    const harness = await setup!();
+    try {
+      const { repos, orm } = harness;
+      const account = await repos.accounts.add(anAccount('Cache').account);
+      const passType = await repos.passTypes.add(
+        aPassType(account.id, { material: certs.material, passTypeIdentifier: TEST_PASS_TYPE_IDENTIFIER, teamIdentifier: TEST_TEAM_IDENTIFIER }),
+      );
+      const template = await repos.templates.add(aTemplate(account.id, passType.id));
+      const pass = await repos.passes.add(aPass(template, 'SN-1'));
+      const load = async (): Promise<PackageInput> => ({
+        pass: (await repos.passes.findById(pass.id))!,
+        template: (await repos.templates.findById(template.id))!,
+        passType: (await repos.passTypes.findById(passType.id))!,
+      });
+      const config = loadAppConfig({ PUBLIC_BASE_URL: 'https://passes.test' }, '/tmp');
+      const signers = [new NodeCryptoPassPackager(config), new NodeCryptoPassPackager(config)];
+      const builds = signers.map((signer) => jest.spyOn(signer, 'package'));
+      const instances = signers.map(
+        (signer) => new CachingPassPackager(signer, new MikroOrmPassPackageStore(orm!), { maxBytes: 1024 * 1024, webServiceUrl: config.webServiceUrl }),
+      );
+
+      const signed = await instances[0].package(await load());
+      const served = await instances[1].package(await load());
+
+      expect(served.equals(signed)).toBe(true);
+      expect(builds[0]).toHaveBeenCalledTimes(1);
+      expect(builds[1]).not.toHaveBeenCalled();
+      expect(opensslVerify(unzipPkpass(served), certs.caFile).ok).toBe(true);
+    } finally {
+      await harness.teardown();
+    }
+  });
+});

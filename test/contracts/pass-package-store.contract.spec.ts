@@ -1,0 +1,41 @@
+import { PassPackageStore } from '../../src/adapters/outbound/package-cache/pass-package-store';
+import { implementations, runContract } from './harness';
+import { anOwner, aStoredPass } from './fixtures';
+import { passPackageStoreContract, storeOf } from './pass-package-store.contract';
+
+runContract(passPackageStoreContract);
+
+const databases = implementations().filter(([name]) => name.startsWith('MikroORM'));
+
+describe.each(databases)('MikroOrmPassPackageStore: %s', (_name, setup) => {
+  const run = setup === null ? it.skip : it;
+
+  run('deletes a package with its pass', async () => {
+    const harness = await setup!();
+    try {
+      const store: PassPackageStore = storeOf(harness);
+      const owner = await anOwner(harness.repos);
+      const pass = await aStoredPass(harness.repos, owner.template, 'SN-1');
+      await store.save(pass.id, 'key', Buffer.from('package'));
+
+      await harness.repos.passes.remove(pass);
+
+      const rows = await harness.orm!.em.fork().getConnection().execute('select count(*) as "count" from "pass_packages"');
+      expect(Number((rows as Array<{ count: number | string }>)[0].count)).toBe(0);
+    } finally {
+      await harness.teardown();
+    }
+  });
+
+  run('refuses a package for a pass that does not exist, so a deleted pass leaves nothing behind', async () => {
+    const harness = await setup!();
+    try {
+      // SQLite: "FOREIGN KEY constraint failed"; PostgreSQL: "violates foreign key constraint".
+      await expect(storeOf(harness).save(987654, 'key', Buffer.from('package'))).rejects.toMatchObject({
+        message: expect.stringMatching(/foreign key/i),
+      });
+    } finally {
+      await harness.teardown();
+    }
+  });
+});
