@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { DistributionModule } from './adapters/inbound/distribution/distribution.module';
 import { HealthModule } from './adapters/inbound/health/health.module';
+import { PassdockModule } from './adapters/inbound/passdock/passdock.module';
 import { SkycoreModule } from './adapters/inbound/skycore/skycore.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -32,6 +33,7 @@ export class AppModule {
         CoreModule,
         HealthModule,
         DistributionModule,
+        PassdockModule,
         SkycoreModule,
       ],
       providers: [ConfiguredPassTypeInitializer],

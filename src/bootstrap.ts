@@ -26,6 +26,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
           "Apple's Wallet web service over one issuance core.",
       )
       .setVersion('1')
+      .addApiKey({ type: 'apiKey', in: 'query', name: 'api_token', description: 'Passdock API key (`npm run cli -- account:create`)' }, 'api_token')
+      .addTag('Passdock: templates', 'Passdock-compatible templates ("families") under /api/v1').addTag('Passdock: passes', 'Passdock-compatible passes under /api/v1')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
