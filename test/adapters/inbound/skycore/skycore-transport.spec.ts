@@ -1,0 +1,77 @@
+import { Body, Controller, Module, Post, Req } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import request from 'supertest';
+import {
+  installSkycoreTransport,
+  rawUrlencodedBody,
+  SKYCORE_MAX_BODY_BYTES,
+  SKYCORE_PATH,
+} from '../../../../src/adapters/inbound/skycore/skycore-transport';
+
+@Controller()
+class EchoController {
+  @Post(SKYCORE_PATH.slice(1))
+  skycore(@Body() body: unknown, @Req() req: FastifyRequest) {
+    return { body, raw: rawUrlencodedBody(req) };
+  }
+
+  @Post('other')
+  other(@Body() body: unknown, @Req() req: FastifyRequest) {
+    return { body, raw: rawUrlencodedBody(req) };
+  }
+}
+
+@Module({ controllers: [EchoController] })
+class EchoModule {}
+
+/** installSkycoreTransport on an app of its own: only the Skycore route changes. */
+describe('installSkycoreTransport', () => {
+  let app: NestFastifyApplication;
+  beforeAll(async () => {
+    app = await NestFactory.create<NestFastifyApplication>(EchoModule, new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024 }), { logger: false });
+    installSkycoreTransport(app);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app.close());
+
+  const server = () => app.getHttpServer();
+
+  it('answers Fastify\'s parser errors on the Skycore route with a Failure envelope, and leaves other routes alone', async () => {
+    const skycore = await request(server()).post(SKYCORE_PATH).set('content-type', 'application/json').send('{"broken"');
+    expect(skycore.status).toBe(200);
+    expect(skycore.headers['content-type']).toBe('text/xml; charset=utf-8');
+    expect(skycore.text).toMatch(/<STATUS>Failure<\/STATUS>\n\s*<ERRORCODE>E100<\/ERRORCODE>\n\s*<ERRORINFO>Invalid request: .+<\/ERRORINFO>/);
+
+    const other = await request(server()).post('/other').set('content-type', 'application/json').send('{"broken"');
+    expect(other.status).toBe(400);
+    expect(other.headers['content-type']).toMatch(/application\/json/);
+
+    expect((await request(server()).post('/other').set('content-type', 'application/pdf').send('x')).status).toBe(415);
+    const unsupported = await request(server()).post(SKYCORE_PATH).set('content-type', 'application/pdf').send('x');
+    expect(unsupported.status).toBe(200);
+    expect(unsupported.text).toContain('<ERRORCODE>E100</ERRORCODE>');
+  });
+
+  it('refuses a body over the endpoint limit on the Skycore route only', async () => {
+    const big = `xml=${'x'.repeat(SKYCORE_MAX_BODY_BYTES)}`;
+    const skycore = await request(server()).post(SKYCORE_PATH).type('form').send(big);
+    expect(skycore.status).toBe(200);
+    expect(skycore.text).toContain(`larger than ${SKYCORE_MAX_BODY_BYTES} bytes`);
+    expect((await request(server()).post('/other').type('form').send(big)).status).toBe(201);
+  });
+
+  it('keeps the raw text of urlencoded bodies on the Skycore route, which still get parsed', async () => {
+    const raw = '<?xml version="1.0"?><REQUEST><ACTION>a&b</ACTION></REQUEST>';
+    const skycore = await request(server()).post(SKYCORE_PATH).set('content-type', 'application/x-www-form-urlencoded').send(raw);
+    expect(skycore.body.raw).toBe(raw);
+    expect(Object.keys(skycore.body.body)).toContain('<?xml version');
+    expect((await request(server()).post(SKYCORE_PATH).type('form').send({ xml: '<a/>' })).body).toEqual({
+      body: { xml: '<a/>' },
+      raw: 'xml=%3Ca%2F%3E',
+    });
+    expect((await request(server()).post('/other').set('content-type', 'application/x-www-form-urlencoded').send(raw)).body.raw).toBeNull();
+  });
+});
