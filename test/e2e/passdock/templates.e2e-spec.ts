@@ -173,6 +173,32 @@ describe('Passdock templates', () => {
     await request(t.server()).get(new URL(pass.body.download).pathname).expect(404);
   });
 
+  it('takes multipart forms, with images as uploaded files (passgate extension)', async () => {
+    const png = Buffer.from(PNG_BASE64, 'base64');
+    const created = await request(t.server())
+      .post(api('/templates?errors=true'))
+      .field('title', 'Uploaded')
+      .field('description', 'Uploaded images')
+      .field('kind_id', '5')
+      .field('family', JSON.stringify({ primary: [{ key: 'name', label: 'NAME' }] }))
+      .attach('icon', png, 'icon.png')
+      .expect(201);
+    const pass = await request(t.server())
+      .post(api(`/templates/${created.body.id}/passes?errors=true`))
+      .field('pass', '{"serial_number":"UP-1","name":"Ada"}')
+      .attach('thumbnail', Buffer.concat([png, Buffer.from('thumb')]), 'photo.png')
+      .expect(201);
+    const files = unzipPkpass((await request(t.server()).get(new URL(pass.body.download).pathname).buffer(true).parse(binary).expect(200)).body as Buffer);
+    expect(files['icon.png']).toEqual(png);
+    expect(files['thumbnail.png']).toEqual(Buffer.concat([png, Buffer.from('thumb')]));
+    const jpeg = await request(t.server())
+      .post(api(`/templates/${created.body.id}/passes?errors=true`))
+      .field('pass', '{"serial_number":"UP-2"}')
+      .attach('thumbnail', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]), 'photo.jpg')
+      .expect(422);
+    expect(jpeg.body.errors).toEqual([expect.objectContaining({ code: 'IMAGE_INVALID', field: 'thumbnail' })]);
+  });
+
   it('pages the template list', async () => {
     const all = (await request(t.server()).get(api('/templates?per_page=500')).expect(200)).body as Array<{ id: number }>;
     expect(all.length).toBeGreaterThan(3);

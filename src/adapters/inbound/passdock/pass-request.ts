@@ -71,7 +71,7 @@ export function readPassWrite(params: PassdockParams, mode: 'create' | 'update')
   if (write.redeemed === undefined && topLevelRedeemed !== undefined) write.redeemed = reader.boolean(topLevelRedeemed, 'redeemed');
 
   if (thumbnail.present && thumbnail.value !== undefined) {
-    if (!isHash(thumbnail.value) && !Array.isArray(thumbnail.value)) {
+    if (!isHash(thumbnail.value) && !Array.isArray(thumbnail.value) && !Buffer.isBuffer(thumbnail.value)) {
       problems.add(RequestProblemCode.ParameterInvalid, 'thumbnail', 'The "thumbnail" parameter must be a hash {"filename","data"}.');
     } else {
       const images = readImages(reader, thumbnail.value, 'thumbnail', 'thumbnail');

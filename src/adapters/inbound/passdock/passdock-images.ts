@@ -14,9 +14,14 @@ const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
  * files of one kind. The parameter name gives the kind; the file name only says the resolution
  * (`…@2x.png`, `…@3x.png`). An array of such hashes gives several resolutions at once.
  * The content decides, not the name: Wallet shows PNG only, so a JPEG or anything else is
- * refused, as is an image over the size limit.
+ * refused, as is an image over the size limit. A file uploaded in a multipart form
+ * (`-F thumbnail=@thumb.png`, a passgate extension) arrives as bytes and is checked the same way.
  */
 export function readImages(reader: ValueReader, value: unknown, kind: ImageKind, field: string): ImageSet | undefined {
+  if (Buffer.isBuffer(value)) {
+    const bytes = checkedImage(reader, new Uint8Array(value), field);
+    return bytes ? { [`${kind}.png`]: bytes } : undefined;
+  }
   const hashes = Array.isArray(value) ? value : [value];
   if (hashes.length === 0) return reader.invalid(field, `${field} must be an image hash {"filename","data"}.`);
   const images: ImageSet = {};
@@ -58,18 +63,23 @@ function readImage(
   if (base64 === '' || base64.length % 4 === 1 || !BASE64.test(base64)) {
     return reader.invalid(`${field}.data`, `${field}.data is not base64.`, DomainErrorCode.ImageInvalid);
   }
-  const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+  const bytes = checkedImage(reader, new Uint8Array(Buffer.from(base64, 'base64')), field, `${field}.data`);
+  if (!bytes) return undefined;
+  const scale = SCALE.exec(fileName);
+  return { fileName: `${kind}${scale ? `@${scale[1]}x` : ''}.png`, bytes };
+}
+
+function checkedImage(reader: ValueReader, bytes: Uint8Array, what: string, field = what): Uint8Array | undefined {
   if (bytes.length > MAX_IMAGE_BYTES) {
-    return reader.invalid(`${field}.data`, `${field} is larger than ${MAX_IMAGE_BYTES} bytes.`, DomainErrorCode.ImageInvalid);
+    return reader.invalid(field, `${what} is larger than ${MAX_IMAGE_BYTES} bytes.`, DomainErrorCode.ImageInvalid);
   }
   if (!isPng(bytes)) {
     const jpeg = JPEG_SIGNATURE.every((byte, index) => bytes[index] === byte);
     return reader.invalid(
-      `${field}.data`,
-      jpeg ? `${field} is a JPEG image; Wallet shows PNG images only.` : `${field} is not a PNG image.`,
+      field,
+      jpeg ? `${what} is a JPEG image; Wallet shows PNG images only.` : `${what} is not a PNG image.`,
       DomainErrorCode.ImageInvalid,
     );
   }
-  const scale = SCALE.exec(fileName);
-  return { fileName: `${kind}${scale ? `@${scale[1]}x` : ''}.png`, bytes };
+  return bytes;
 }

@@ -360,7 +360,7 @@ function jsonExamples(examples: Array<{ name: string; summary: string; form: Rec
 export const PASS_WRITE_BODY: RequestBodyObject = {
   required: false,
   description:
-    'Either form fields whose values are JSON text (pass=…, thumbnail=…), as in the examples, or an application/json body with the same members as nested objects. Rails-style names (pass[gate][value]=53) work in forms too.',
+    'Either form fields whose values are JSON text (pass=…, thumbnail=…), as in the examples, or an application/json body with the same members as nested objects. Rails-style names (pass[gate][value]=53) work in forms too, and multipart/form-data takes the same fields, with images also as uploaded PNG files.',
   content: {
     'application/x-www-form-urlencoded': {
       schema: {

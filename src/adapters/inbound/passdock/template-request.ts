@@ -130,7 +130,7 @@ function readImageParams(params: PassdockParams, reader: ValueReader, write: Tem
       write.images = { ...write.images, [kind]: null };
       continue;
     }
-    if (!isPlainObject(param.value) && !Array.isArray(param.value)) {
+    if (!isPlainObject(param.value) && !Array.isArray(param.value) && !Buffer.isBuffer(param.value)) {
       reader.problems.add(RequestProblemCode.ParameterInvalid, kind, `The "${kind}" parameter must be a hash {"filename","data"}.`);
       continue;
     }
