@@ -19,11 +19,10 @@ type Params = Record<string, unknown>;
 
 /**
  * GET: lowercase parameters (`action`, `api_key`, `passtemplateid`, `passdataid`, `pd_<field>`;
- * reference §1, "Two request styles"), or an XML document in `xml` like a form POST.
+ * reference §1, "Two request styles"). No XML document in the query: request URLs are logged, and
+ * only the `api_key` parameter is redacted there.
  */
 export function readGetRequest(query: Params | undefined): SkycoreRequest {
-  const document = xmlField(query);
-  if (document !== null) return fromXml(document);
   return fromParams(query ?? {});
 }
 

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { Readable } from 'node:stream';
+import { pipeline, type Readable, Transform } from 'node:stream';
 import { SkycoreFailure } from './skycore-errors';
 import { failureXml, SKYCORE_CONTENT_TYPE } from './skycore-response';
 
@@ -51,28 +51,34 @@ function tooLarge(): FastifyError {
 }
 
 /**
- * Refuses a declared body over the limit before reading it, and reads urlencoded bodies whole
- * (bounded) so the request reader can still see a raw XML document behind that label: Ruby's
- * Net::HTTP labels every untyped body urlencoded, and the Skycore Ruby gem posts the raw XML so.
+ * Bounds every body but multipart ones (which @fastify/multipart reads from the raw request, within
+ * its own limits) to SKYCORE_MAX_BODY_BYTES, refusing a declared length over it before reading.
+ * The text of urlencoded bodies is kept so the request reader can still see a raw XML document
+ * behind that label: Ruby's Net::HTTP labels every untyped body urlencoded, and the Skycore Ruby
+ * gem posts the raw XML so.
  */
 async function limitAndKeepRawBody(request: FastifyRequest, _reply: FastifyReply, payload: Readable): Promise<Readable> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > SKYCORE_MAX_BODY_BYTES) throw tooLarge();
   const type = String(request.headers['content-type'] ?? '').toLowerCase();
-  if (!type.startsWith('application/x-www-form-urlencoded')) return payload;
-  const chunks: Buffer[] = [];
+  if (type.startsWith('multipart/')) return payload;
+  const raw: Buffer[] | null = type.startsWith('application/x-www-form-urlencoded') ? [] : null;
   let size = 0;
-  for await (const chunk of payload) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-    size += buffer.length;
-    if (size > SKYCORE_MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(buffer);
-  }
-  const raw = Buffer.concat(chunks);
-  (request as WithRawBody)[RAW_URLENCODED] = raw.toString('utf8');
-  const replay = Readable.from([raw], { objectMode: false }) as Readable & { receivedEncodedLength?: number };
-  replay.receivedEncodedLength = raw.length;
-  return replay;
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > SKYCORE_MAX_BODY_BYTES) return done(tooLarge());
+      raw?.push(chunk);
+      done(null, chunk);
+    },
+    // Runs before the parser sees the end of the body, so the raw text is there when the handler runs.
+    flush(done) {
+      if (raw !== null) (request as WithRawBody)[RAW_URLENCODED] = Buffer.concat(raw).toString('utf8');
+      done();
+    },
+  });
+  pipeline(payload, counted, () => undefined);
+  return counted;
 }
 
 /**

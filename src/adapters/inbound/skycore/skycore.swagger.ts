@@ -236,8 +236,11 @@ export function SkycoreGetDocs(): MethodDecorator {
       description: 'pass data, one `pd_<field>` parameter per element of PASSDATA',
       style: 'form',
       explode: true,
-      schema: { type: 'object', additionalProperties: { type: 'string' } },
-      example: { pd_barcodevalue: '9988776655', pd_primaryvalue1: 'Ada Lovelace', pd_customid: 'member 42' },
+      schema: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        example: { pd_barcodevalue: '9988776655', pd_primaryvalue1: 'Ada Lovelace', pd_customid: 'member 42' },
+      },
     }),
     ApiProduces('text/xml'),
     responses(),

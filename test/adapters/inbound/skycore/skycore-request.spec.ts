@@ -25,8 +25,9 @@ describe('reading Skycore requests', () => {
     expect(readGetRequest(undefined)).toEqual({ action: null, apiKey: null, fields: {}, passData: null });
   });
 
-  it('GET or POST: a document in a field named xml, any letter case', () => {
-    expect(readGetRequest({ xml: DOCUMENT })).toEqual(READ);
+  it('POST: a document in a form field named xml, any letter case; never from a GET query', () => {
+    expect(readGetRequest({ xml: DOCUMENT, action: 'x' }).fields).toEqual({ ACTION: 'x', XML: DOCUMENT });
+    expect(readPostRequest({ xml: DOCUMENT }, null, {})).toEqual(READ);
     expect(readPostRequest({ XML: DOCUMENT }, null, {})).toEqual(READ);
     expect(readPostRequest({ Xml: Buffer.from(DOCUMENT) }, null, {})).toEqual(READ);
   });

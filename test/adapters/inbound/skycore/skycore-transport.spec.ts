@@ -2,6 +2,8 @@ import { Body, Controller, Module, Post, Req } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import {
   installSkycoreTransport,
@@ -32,8 +34,7 @@ describe('installSkycoreTransport', () => {
   beforeAll(async () => {
     app = await NestFactory.create<NestFastifyApplication>(EchoModule, new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024 }), { logger: false });
     installSkycoreTransport(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    await app.listen(0, '127.0.0.1');
   });
   afterAll(() => app.close());
 
@@ -61,6 +62,29 @@ describe('installSkycoreTransport', () => {
     expect(skycore.status).toBe(200);
     expect(skycore.text).toContain(`larger than ${SKYCORE_MAX_BODY_BYTES} bytes`);
     expect((await request(server()).post('/other').type('form').send(big)).status).toBe(201);
+  });
+
+  it('counts bodies sent without a length, on the Skycore route only', async () => {
+    const chunked = async (path: string, type: string): Promise<{ status: number; text: string }> => {
+      const { port } = app.getHttpServer().address() as AddressInfo;
+      return new Promise((resolve, reject) => {
+        const sent = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': type } }, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (part: Buffer) => parts.push(part));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }));
+        });
+        sent.on('error', reject);
+        sent.write(`{"xml":"`);
+        for (let i = 0; i < 20; i += 1) sent.write('x'.repeat(64 * 1024));
+        sent.end('"}');
+      });
+    };
+    for (const type of ['application/json', 'application/x-www-form-urlencoded']) {
+      const skycore = await chunked(SKYCORE_PATH, type);
+      expect(skycore.status).toBe(200);
+      expect(skycore.text).toContain(`larger than ${SKYCORE_MAX_BODY_BYTES} bytes`);
+    }
+    expect((await chunked('/other', 'application/json')).status).toBe(201);
   });
 
   it('keeps the raw text of urlencoded bodies on the Skycore route, which still get parsed', async () => {
