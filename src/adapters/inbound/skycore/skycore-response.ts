@@ -9,17 +9,12 @@ export const SKYCORE_CONTENT_TYPE = 'text/xml; charset=utf-8';
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
- * Escapes element text. Skycore's own docs print DOWNLOADURL's `&` raw, which is not XML
- * (reference §3.6); XML parsers on the client side need `&amp;`.
+ * Escapes element text: `&`, `<` and `>` (quotes need no escape outside attributes, and left as they
+ * are they stay readable to clients that pick values out with a regular expression). Skycore's own
+ * docs print DOWNLOADURL's `&` raw, which is not XML (reference §3.6); XML parsers need `&amp;`.
  */
 export function escapeXml(text: string): string {
-  return text
-    .replace(NOT_XML_CHAR, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return text.replace(NOT_XML_CHAR, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function render(elements: ResponseElements, indent: string): string {

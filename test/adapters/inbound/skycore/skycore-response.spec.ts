@@ -28,7 +28,8 @@ describe('Skycore response writer', () => {
     const xml = successXml([['DOWNLOADURL', url]]);
     expect(xml).toContain('<DOWNLOADURL>https://d2c.example.com/passes/downloadpass.php?pass=q9w8e7&amp;download=1</DOWNLOADURL>');
     expect(parse(xml).RESPONSE.DOWNLOADURL).toBe(url);
-    expect(escapeXml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;');
+    expect(escapeXml(`<a href="x">'&'</a>`)).toBe(`&lt;a href="x"&gt;'&amp;'&lt;/a&gt;`);
+    expect(escapeXml(']]>')).toBe(']]&gt;');
   });
 
   it('drops characters XML cannot carry rather than writing a broken document', () => {
