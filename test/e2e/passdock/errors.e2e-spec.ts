@@ -135,6 +135,7 @@ describe('Passdock errors', () => {
     it('for a key the template lacks', async () => {
       const response = await createPass({ serial_number: 'K-1', seat: '12A' }).expect(420);
       expect(response.body.errors).toEqual([{ code: 'FIELD_NOT_FOUND', field: 'seat', message: 'The template has no field "seat".' }]);
+      expect(response.res.statusMessage).toBe('Key Not Found In The Template');
     });
 
     it('for a field the template keeps fixed ("dynamic": false)', async () => {
@@ -161,6 +162,7 @@ describe('Passdock errors', () => {
       ['null', { serial_number: null }],
     ])('when the serial number is %s', async (_name, pass) => {
       const response = await createPass(pass).expect(421);
+      expect(response.res.statusMessage).toBe('Missing Serial Number');
       expect(response.body.errors).toEqual([expect.objectContaining({ code: 'SERIAL_NUMBER_MISSING', field: 'pass.serial_number' })]);
     });
   });

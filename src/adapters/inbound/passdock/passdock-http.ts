@@ -31,6 +31,12 @@ export const Params = createParamDecorator((_data: unknown, context: ExecutionCo
   passdockParamsOf(context.switchToHttp().getRequest<FastifyRequest>()),
 );
 
+/** The create-pass page's names for its own statuses ("420 Key Not Found In The Template", "421 Missing serial number"). */
+const PASSDOCK_REASONS: Partial<Record<number, string>> = {
+  420: 'Key Not Found In The Template',
+  421: 'Missing Serial Number',
+};
+
 /** Passdock error bodies; `errors=true` adds the messages (reference §1: "errors" flag). */
 export interface PassdockErrorBody {
   status: number;
@@ -44,5 +50,8 @@ export interface PassdockErrorBody {
 export function sendPassdockProblems(reply: FastifyReply, withMessages: boolean, problems: readonly Problem[]): void {
   const status = statusOf(problems);
   const body: PassdockErrorBody = withMessages ? { status, errors: [...problems] } : { status };
+  // Node names 420 "unknown" and 421 "Misdirected Request"; Passdock's own names say what they mean.
+  const reason = PASSDOCK_REASONS[status];
+  if (reason) reply.raw.statusMessage = reason;
   void reply.status(status).header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store').send(body);
 }

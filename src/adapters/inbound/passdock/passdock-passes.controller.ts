@@ -195,7 +195,7 @@ export class PassdockPassesController {
   @PassdockOperation(
     'Update a pass',
     'Changes the keys the pass hash names, with the same shortcuts as create. pass={"redeemed":true} redeems the pass ' +
-      '(false takes it back). Every change gives the pass a new version and tells the devices holding it. ' +
+      '(false takes it back). Every change gives the pass a new version. ' +
       'serial_number may be repeated but not changed (422).',
     PASS_WRITE_BODY,
   )

@@ -89,7 +89,7 @@ export class PassdockTemplatesController {
   @PassdockOperation(
     'Update a template',
     'Changes what the request names and nothing else. Every change except the title reaches the passes of the ' +
-      'template: each gets a new version, and devices that hold it are told to fetch it. A certificate renews the ' +
+      'template: each gets a new version. A certificate renews the ' +
       "template's own pass type; a template cannot move to another pass type, as its passes are installed under it. " +
       'POST to the same path does the same (a 2016 Passdock client updates that way).',
     templateWriteBody(false),
