@@ -1,4 +1,4 @@
-import { createHash, KeyObject, sign, X509Certificate } from 'node:crypto';
+import { createHash, KeyObject, randomBytes, randomInt, sign, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { SigningMaterial } from '../../../domain/pass-type';
@@ -16,24 +16,30 @@ const OID = {
   rsaEncryption: '1.2.840.113549.1.1.1',
 } as const;
 
+/** What changes from one signature to the next; everything else is fixed by the signer. */
+interface SignatureValues {
+  digest: Buffer;
+  signingTime: Date;
+}
+
 /**
  * Makes the detached CMS (PKCS #7) signature of a pass's manifest.json: SignedData over id-data
  * without the content, signed attributes contentType, signingTime and messageDigest, RSA PKCS #1
  * v1.5 with SHA-256 (what `openssl smime -sign` writes, the command Apple's "Building a pass"
  * uses), and the signer plus WWDR certificates so a device can build the chain to Apple's root.
- * The ASN.1 structures come from pkijs/asn1js; node:crypto (OpenSSL) does the hashing and the RSA
- * signature, on libuv's thread pool so the event loop never waits for it.
+ * The ASN.1 structures are pkijs/asn1js objects; node:crypto (OpenSSL) does the hashing and the
+ * RSA signature, on libuv's thread pool so the event loop never waits for it.
  *
  * Certificates and key are parsed once, in {@link CmsManifestSigner.fromMaterial}: a signer is
- * meant to be kept per pass type.
+ * meant to be kept per pass type. See {@link SignatureLayout} for why a signature costs
+ * microseconds of ASN.1 work rather than milliseconds.
  * @see https://developer.apple.com/documentation/walletpasses/building-a-pass
  * @see https://www.rfc-editor.org/rfc/rfc5652#section-5
  */
 export class CmsManifestSigner {
   private constructor(
     private readonly key: KeyObject,
-    private readonly signer: pkijs.Certificate,
-    private readonly certificates: pkijs.Certificate[],
+    private readonly layout: SignatureLayout,
   ) {}
 
   /**
@@ -59,23 +65,59 @@ export class CmsManifestSigner {
         new Error('it does not belong to the signer certificate'),
       );
     }
-    return new CmsManifestSigner(key, signer.pkijs, [signer.pkijs, wwdr.pkijs]);
+    const structure = new SignatureStructure(signer.pkijs, [signer.pkijs, wwdr.pkijs]);
+    const signatureBytes = (key.asymmetricKeyDetails?.modulusLength ?? 2048) / 8;
+    return new CmsManifestSigner(key, SignatureLayout.of(structure, signatureBytes));
   }
 
   /** DER of a ContentInfo holding the detached SignedData over `content`. */
   async sign(content: Uint8Array, signingTime: Date): Promise<Buffer> {
-    const attributes = signedAttributes(createHash('sha256').update(content).digest(), signingTime);
-    // RFC 5652 5.4: the signature covers the DER of the attributes as an explicit SET OF, not the
-    // [0] IMPLICIT form they travel in.
-    const toBeSigned = new asn1js.Set({ value: attributes.map((attribute) => attribute.toSchema()) }).toBER();
-    const signature = await rsaSha256(Buffer.from(toBeSigned), this.key);
+    const values = { digest: createHash('sha256').update(content).digest(), signingTime };
+    const signature = await rsaSha256(this.layout.signedAttributes(values), this.key);
+    return this.layout.contentInfo(values, signature);
+  }
+}
 
+/** The pkijs structures of a signature by one signer: the reference for every byte it writes. */
+class SignatureStructure {
+  constructor(
+    private readonly signer: pkijs.Certificate,
+    private readonly certificates: pkijs.Certificate[],
+  ) {}
+
+  /**
+   * contentType and messageDigest are required by RFC 5652 5.3 whenever signed attributes are
+   * present; Wallet also requires signingTime. Sorted by their encodings: a SET OF is DER only in
+   * that order (X.690 11.6), and OpenSSL re-encodes the attributes in DER before checking the
+   * signature, so any other order would verify nowhere.
+   */
+  attributes(values: SignatureValues): pkijs.Attribute[] {
+    const attributes = [
+      new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
+      new pkijs.Attribute({ type: OID.signingTime, values: [signingTimeValue(values.signingTime)] }),
+      new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: values.digest })] }),
+    ];
+    return attributes
+      .map((attribute) => ({ attribute, der: Buffer.from(attribute.toSchema().toBER()) }))
+      .sort((a, b) => Buffer.compare(a.der, b.der))
+      .map(({ attribute }) => attribute);
+  }
+
+  /**
+   * What the RSA signature covers: RFC 5652 5.4 signs the DER of the attributes as an explicit
+   * SET OF, not the [0] IMPLICIT form they travel in.
+   */
+  signedAttributes(values: SignatureValues): Buffer {
+    return Buffer.from(new asn1js.Set({ value: this.attributes(values).map((attribute) => attribute.toSchema()) }).toBER());
+  }
+
+  contentInfo(values: SignatureValues, signature: Buffer): Buffer {
     const sha256 = () => new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256, algorithmParams: new asn1js.Null() });
     const signerInfo = new pkijs.SignerInfo({
       version: 1,
       sid: new pkijs.IssuerAndSerialNumber({ issuer: this.signer.issuer, serialNumber: this.signer.serialNumber }),
       digestAlgorithm: sha256(),
-      signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes }),
+      signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: this.attributes(values) }),
       signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.rsaEncryption, algorithmParams: new asn1js.Null() }),
       signature: new asn1js.OctetString({ valueHex: signature }),
     });
@@ -87,28 +129,109 @@ export class CmsManifestSigner {
       certificates: this.certificates,
       signerInfos: [signerInfo],
     });
-    const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema() });
-    return Buffer.from(contentInfo.toSchema().toBER());
+    return Buffer.from(new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema() }).toSchema().toBER());
   }
 }
 
 /**
- * contentType and messageDigest are required by RFC 5652 5.3 whenever signed attributes are
- * present; Wallet also requires signingTime. Sorted by their encodings: a SET OF is DER only in
- * that order (X.690 11.6), and OpenSSL re-encodes the attributes in DER before checking the
- * signature, so any other order would verify nowhere.
+ * asn1js re-encodes a whole tree on every toBER(), certificates included: about 4 ms per
+ * signature, eight times the RSA signature itself. But between two signatures by one signer only
+ * three values change, and each keeps its encoded length: the signing time (a UTCTime, always
+ * 13 characters), the SHA-256 digest (32 bytes) and the RSA signature (the modulus length). So the
+ * layout encodes the structures once with placeholder values, remembers where the placeholders'
+ * encodings sit, and puts the encodings of the real values (made by asn1js too) in their place.
+ * That it gives the very bytes SignatureStructure gives is checked once per signer, on values
+ * other than the placeholders; a signing time outside UTCTime's years (from 2050 on,
+ * GeneralizedTime, of another length) goes through SignatureStructure itself.
  */
-function signedAttributes(digest: Buffer, signingTime: Date): pkijs.Attribute[] {
-  const attributes = [
-    new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
-    // UTCTime: RFC 5652 11.3 requires it for dates from 1950 through 2049.
-    new pkijs.Attribute({ type: OID.signingTime, values: [new asn1js.UTCTime({ valueDate: signingTime })] }),
-    new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: digest })] }),
-  ];
-  return attributes
-    .map((attribute) => ({ attribute, der: Buffer.from(attribute.toSchema().toBER()) }))
-    .sort((a, b) => Buffer.compare(a.der, b.der))
-    .map(({ attribute }) => attribute);
+class SignatureLayout {
+  private constructor(
+    private readonly structure: SignatureStructure,
+    private readonly attributesTemplate: Buffer,
+    private readonly contentInfoTemplate: Buffer,
+    private readonly slots: {
+      signingTime: { inAttributes: number; inContentInfo: number };
+      digest: { inAttributes: number; inContentInfo: number };
+      signature: { inContentInfo: number; length: number };
+    },
+  ) {}
+
+  static of(structure: SignatureStructure, signatureBytes: number): SignatureLayout {
+    // Random placeholders cannot collide with the certificates' bytes but by the rarest chance;
+    // a collision is detected (the slot is not unique) and another draw taken.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const placeholder = {
+        digest: randomBytes(32),
+        signingTime: new Date(Date.UTC(1950 + randomInt(100), randomInt(12), 1 + randomInt(28), randomInt(24), randomInt(60), randomInt(60))),
+      };
+      const signature = randomBytes(signatureBytes);
+      const attributes = structure.signedAttributes(placeholder);
+      const contentInfo = structure.contentInfo(placeholder, signature);
+      const time = der(signingTimeValue(placeholder.signingTime));
+      const digest = der(new asn1js.OctetString({ valueHex: placeholder.digest }));
+      const signatureValue = der(new asn1js.OctetString({ valueHex: signature }));
+      const slots = {
+        signingTime: { inAttributes: uniqueOffset(attributes, time), inContentInfo: uniqueOffset(contentInfo, time) },
+        digest: { inAttributes: uniqueOffset(attributes, digest), inContentInfo: uniqueOffset(contentInfo, digest) },
+        signature: { inContentInfo: uniqueOffset(contentInfo, signatureValue), length: signatureValue.length },
+      };
+      if ([...Object.values(slots.signingTime), ...Object.values(slots.digest), slots.signature.inContentInfo].includes(-1)) continue;
+      const layout = new SignatureLayout(structure, attributes, contentInfo, slots);
+      layout.assertMatchesStructure(signatureBytes);
+      return layout;
+    }
+    throw new Error('The signature layout could not be placed (placeholders kept colliding).');
+  }
+
+  signedAttributes(values: SignatureValues): Buffer {
+    const time = this.encodedTime(values.signingTime);
+    if (time === null) return this.structure.signedAttributes(values);
+    const bytes = Buffer.from(this.attributesTemplate);
+    time.copy(bytes, this.slots.signingTime.inAttributes);
+    der(new asn1js.OctetString({ valueHex: values.digest })).copy(bytes, this.slots.digest.inAttributes);
+    return bytes;
+  }
+
+  contentInfo(values: SignatureValues, signature: Buffer): Buffer {
+    const time = this.encodedTime(values.signingTime);
+    const signatureValue = der(new asn1js.OctetString({ valueHex: signature }));
+    if (time === null || signatureValue.length !== this.slots.signature.length) return this.structure.contentInfo(values, signature);
+    const bytes = Buffer.from(this.contentInfoTemplate);
+    time.copy(bytes, this.slots.signingTime.inContentInfo);
+    der(new asn1js.OctetString({ valueHex: values.digest })).copy(bytes, this.slots.digest.inContentInfo);
+    signatureValue.copy(bytes, this.slots.signature.inContentInfo);
+    return bytes;
+  }
+
+  /** The UTCTime encoding of `date`, or null when it would not be a UTCTime (RFC 5652 11.3). */
+  private encodedTime(date: Date): Buffer | null {
+    const year = date.getUTCFullYear();
+    return year >= 1950 && year < 2050 ? der(signingTimeValue(date)) : null;
+  }
+
+  private assertMatchesStructure(signatureBytes: number): void {
+    const values = { digest: randomBytes(32), signingTime: new Date(Math.floor(Date.now() / 1000) * 1000) };
+    const signature = randomBytes(signatureBytes);
+    const same =
+      this.signedAttributes(values).equals(this.structure.signedAttributes(values)) &&
+      this.contentInfo(values, signature).equals(this.structure.contentInfo(values, signature));
+    if (!same) throw new Error('The signature layout does not reproduce the pkijs encoding.');
+  }
+}
+
+/** UTCTime for signing times from 1950 through 2049 (RFC 5652 11.3), GeneralizedTime after. */
+function signingTimeValue(date: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
+  return date.getUTCFullYear() < 2050 ? new asn1js.UTCTime({ valueDate: date }) : new asn1js.GeneralizedTime({ valueDate: date });
+}
+
+function der(block: asn1js.BaseBlock): Buffer {
+  return Buffer.from(block.toBER());
+}
+
+/** Where `part` occurs in `whole`, or -1 unless it occurs exactly once. */
+function uniqueOffset(whole: Buffer, part: Buffer): number {
+  const offset = whole.indexOf(part);
+  return offset !== -1 && whole.indexOf(part, offset + 1) === -1 ? offset : -1;
 }
 
 /** RSASSA-PKCS1-v1_5 with SHA-256, computed on libuv's thread pool (the callback form of crypto.sign). */
