@@ -9,7 +9,7 @@ const frameworkImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'certs/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'certs/**', 'bench/results/**', 'bench/dist/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

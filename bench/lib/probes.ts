@@ -1,0 +1,56 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+
+export interface PhaseStats {
+  count: number;
+  wallMs: number;
+  /** CPU time of the whole process (main thread and libuv's pool), user plus system. */
+  cpuMs: number;
+  /** Longest delay of a 1 ms timer: the longest stretch the event loop could not run anything. */
+  eventLoopMaxMs: number;
+  eventLoopP99Ms: number;
+}
+
+/**
+ * Runs `task` over and over from `concurrency` loops until `durationMs` have passed (at least
+ * `minCount` times in all), under an event-loop delay histogram (perf_hooks, 1 ms resolution).
+ */
+export async function timedPhase(
+  task: (index: number) => Promise<unknown>,
+  options: { durationMs: number; concurrency: number; minCount?: number; maxCount?: number },
+): Promise<PhaseStats> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  const cpuBefore = process.cpuUsage();
+  const start = performance.now();
+  const deadline = start + options.durationMs;
+  const minCount = options.minCount ?? 1;
+  const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
+  let started = 0;
+  let count = 0;
+  histogram.enable();
+  const loop = async () => {
+    while (started < maxCount && (performance.now() < deadline || started < minCount)) {
+      // Each task starts in an event-loop turn of its own, as a request would: without this a
+      // packager that never waits chains every task in one turn and the loop never comes round.
+      const index = started++;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await task(index);
+      count += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, loop));
+  const wallMs = performance.now() - start;
+  histogram.disable();
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    count,
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    eventLoopMaxMs: histogram.max / 1e6,
+    eventLoopP99Ms: histogram.percentile(99) / 1e6,
+  };
+}
+
+/** Peak resident set size of this process so far, in MB (getrusage reports KiB). */
+export function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
