@@ -75,7 +75,8 @@ async function main(): Promise<void> {
       // CPU shows the wait as delay, however little its own code blocks.
       console.log('Other processes were using the CPUs: event-loop delays include time spent waiting for one.');
     }
-    const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
+    // Compiled to bench/dist/bench/run.js: the results folder is bench/results.
+    const resultsDir = join(__dirname, '..', '..', 'results');
     const latestFile = join(resultsDir, 'latest.json');
     mkdirSync(resultsDir, { recursive: true });
     const previous = existsSync(latestFile) ? (JSON.parse(readFileSync(latestFile, 'utf8')) as { scenarios?: Record<string, unknown> }) : {};
