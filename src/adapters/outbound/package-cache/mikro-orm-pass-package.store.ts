@@ -1,33 +1,45 @@
 import { MikroORM } from '@mikro-orm/core';
 import { entityManagerFor } from '../persistence/mikro-orm-repository';
-import { PassPackageRecord } from '../persistence/schemas/pass-package.schema';
 import { PassPackageStore } from './pass-package-store';
 
-/** Signed packages in the `pass_packages` table, on SQLite and PostgreSQL alike. */
+/**
+ * Signed packages in the `pass_packages` table (PassPackageRecordSchema, migration
+ * Migration20261122120000PassPackageCache), on SQLite and PostgreSQL alike.
+ *
+ * Plain parameterised SQL through MikroORM's connection rather than its QueryBuilder: building a
+ * query costs about 0.75 ms of CPU, six times what SQLite then needs to answer it, and this store
+ * is read once for every package request a device makes after a restart.
+ */
 export class MikroOrmPassPackageStore extends PassPackageStore {
   constructor(private readonly orm: MikroORM) {
     super();
   }
 
   async find(passId: number, cacheKey: string): Promise<Buffer | null> {
-    const row = await entityManagerFor(this.orm)
-      .createQueryBuilder(PassPackageRecord)
-      .select('bytes')
-      .where({ passId, cacheKey })
-      .execute('get');
+    // 'get': the first row, or undefined when there is none.
+    const row = (await entityManagerFor(this.orm)
+      .getConnection()
+      .execute('select "bytes" from "pass_packages" where "pass_id" = ? and "cache_key" = ?', [passId, cacheKey], 'get')) as
+      | { bytes: Buffer }
+      | undefined;
     return row ? Buffer.from(row.bytes) : null;
   }
 
   /**
-   * One statement, `insert … on conflict (pass_id) do update`: instances that store the same pass
-   * at once neither fail on the primary key nor need a transaction around a read and a write.
+   * One statement, `insert … on conflict (pass_id) do update` (SQLite 3.24+ and PostgreSQL):
+   * instances that store the same pass at once neither fail on the primary key nor need a
+   * transaction around a read and a write; the last one wins.
    */
   async save(passId: number, cacheKey: string, bytes: Buffer): Promise<void> {
-    await entityManagerFor(this.orm)
-      .createQueryBuilder(PassPackageRecord)
-      .insert({ passId, cacheKey, bytes, createdAt: new Date() })
-      .onConflict('passId')
-      .merge(['cacheKey', 'bytes', 'createdAt'])
-      .execute();
+    const em = entityManagerFor(this.orm);
+    // The datetime column as MikroORM writes it on this platform (milliseconds on SQLite).
+    const createdAt = em.getPlatform().processDateProperty(new Date());
+    await em.getConnection().execute(
+      `insert into "pass_packages" ("pass_id", "cache_key", "bytes", "created_at") values (?, ?, ?, ?)
+       on conflict ("pass_id") do update
+       set "cache_key" = excluded."cache_key", "bytes" = excluded."bytes", "created_at" = excluded."created_at"`,
+      [passId, cacheKey, bytes, createdAt],
+      'run',
+    );
   }
 }
