@@ -22,6 +22,11 @@ interface SignatureValues {
   signingTime: Date;
 }
 
+interface EncodedValues extends SignatureValues {
+  time: Buffer | null;
+  digestValue: Buffer;
+}
+
 /**
  * Makes the detached CMS (PKCS #7) signature of a pass's manifest.json: SignedData over id-data
  * without the content, signed attributes contentType, signingTime and messageDigest, RSA PKCS #1
@@ -72,7 +77,7 @@ export class CmsManifestSigner {
 
   /** DER of a ContentInfo holding the detached SignedData over `content`. */
   async sign(content: Uint8Array, signingTime: Date): Promise<Buffer> {
-    const values = { digest: createHash('sha256').update(content).digest(), signingTime };
+    const values = this.layout.encode({ digest: createHash('sha256').update(content).digest(), signingTime });
     const signature = await rsaSha256(this.layout.signedAttributes(values), this.key);
     return this.layout.contentInfo(values, signature);
   }
@@ -183,38 +188,46 @@ class SignatureLayout {
     throw new Error('The signature layout could not be placed (placeholders kept colliding).');
   }
 
-  signedAttributes(values: SignatureValues): Buffer {
-    const time = this.encodedTime(values.signingTime);
-    if (time === null) return this.structure.signedAttributes(values);
+  /**
+   * The values with their encodings, made once for both places they go; `time` is null when the
+   * signing time would not be a UTCTime (RFC 5652 11.3), and the structure then encodes it all.
+   */
+  encode(values: SignatureValues): EncodedValues {
+    const year = values.signingTime.getUTCFullYear();
+    return {
+      ...values,
+      time: year >= 1950 && year < 2050 ? der(signingTimeValue(values.signingTime)) : null,
+      digestValue: der(new asn1js.OctetString({ valueHex: values.digest })),
+    };
+  }
+
+  signedAttributes(values: EncodedValues): Buffer {
+    if (values.time === null) return this.structure.signedAttributes(values);
     const bytes = Buffer.from(this.attributesTemplate);
-    time.copy(bytes, this.slots.signingTime.inAttributes);
-    der(new asn1js.OctetString({ valueHex: values.digest })).copy(bytes, this.slots.digest.inAttributes);
+    values.time.copy(bytes, this.slots.signingTime.inAttributes);
+    values.digestValue.copy(bytes, this.slots.digest.inAttributes);
     return bytes;
   }
 
-  contentInfo(values: SignatureValues, signature: Buffer): Buffer {
-    const time = this.encodedTime(values.signingTime);
+  contentInfo(values: EncodedValues, signature: Buffer): Buffer {
     const signatureValue = der(new asn1js.OctetString({ valueHex: signature }));
-    if (time === null || signatureValue.length !== this.slots.signature.length) return this.structure.contentInfo(values, signature);
+    if (values.time === null || signatureValue.length !== this.slots.signature.length) {
+      return this.structure.contentInfo(values, signature);
+    }
     const bytes = Buffer.from(this.contentInfoTemplate);
-    time.copy(bytes, this.slots.signingTime.inContentInfo);
-    der(new asn1js.OctetString({ valueHex: values.digest })).copy(bytes, this.slots.digest.inContentInfo);
+    values.time.copy(bytes, this.slots.signingTime.inContentInfo);
+    values.digestValue.copy(bytes, this.slots.digest.inContentInfo);
     signatureValue.copy(bytes, this.slots.signature.inContentInfo);
     return bytes;
-  }
-
-  /** The UTCTime encoding of `date`, or null when it would not be a UTCTime (RFC 5652 11.3). */
-  private encodedTime(date: Date): Buffer | null {
-    const year = date.getUTCFullYear();
-    return year >= 1950 && year < 2050 ? der(signingTimeValue(date)) : null;
   }
 
   private assertMatchesStructure(signatureBytes: number): void {
     const values = { digest: randomBytes(32), signingTime: new Date(Math.floor(Date.now() / 1000) * 1000) };
     const signature = randomBytes(signatureBytes);
+    const encoded = this.encode(values);
     const same =
-      this.signedAttributes(values).equals(this.structure.signedAttributes(values)) &&
-      this.contentInfo(values, signature).equals(this.structure.contentInfo(values, signature));
+      this.signedAttributes(encoded).equals(this.structure.signedAttributes(values)) &&
+      this.contentInfo(encoded, signature).equals(this.structure.contentInfo(values, signature));
     if (!same) throw new Error('The signature layout does not reproduce the pkijs encoding.');
   }
 }
