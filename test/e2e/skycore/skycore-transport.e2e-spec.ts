@@ -94,7 +94,9 @@ describe('Skycore XML API: transport and hostile input', () => {
     it('a malformed JSON or multipart body', async () => {
       expectFailure(answerOf(await post().set('content-type', 'application/json').send('{"xml": ')), 'E100');
       expectFailure(answerOf(await post().set('content-type', 'multipart/form-data; boundary=zzz').send('--zzz\r\nbroken')), 'E100');
-      expectFailure(answerOf(await post().set('content-type', 'multipart/form-data').send('no boundary')), 'E100');
+      const noBoundary = answerOf(await post().set('content-type', 'multipart/form-data').send('no boundary'));
+      expectFailure(noBoundary, 'E100');
+      expect(noBoundary.ERRORINFO).toBe('Invalid request: the request body could not be read.');
     });
 
     it('JSON that carries the document in "xml" is read like a form', async () => {

@@ -83,8 +83,10 @@ async function limitAndKeepRawBody(request: FastifyRequest, _reply: FastifyReply
 
 /**
  * Fastify-level failures as Failure envelopes with HTTP 200, as every Skycore answer is (§1,
- * "HTTP-level conventions"): client mistakes are E100 with Fastify's description (it names the
- * problem, not internals); anything else is logged and answered without detail.
+ * "HTTP-level conventions"). They all arise while the request is read, so they are E100: with
+ * Fastify's description for its own 4xx errors (it names the problem, not internals), without
+ * detail for anything else, such as busboy's errors on a broken multipart body, which carry no
+ * status; those are logged, in case one is not the client's doing.
  */
 function answerTransportError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (reply.sent) return;
@@ -95,8 +97,8 @@ function answerTransportError(error: FastifyError, request: FastifyRequest, repl
       status === 415 ? ' Post the XML document in a form field "xml" (urlencoded or multipart) or as a text/xml body.' : '';
     failure = new SkycoreFailure('E100', `Invalid request: ${error.message.replace(/\.?$/, '.')}${hint}`);
   } else {
-    request.log.error({ err: error }, 'Skycore request failed before reaching its handler');
-    failure = new SkycoreFailure('E100', 'Internal error; the request can be tried again.');
+    request.log.warn({ err: error }, 'Skycore request body could not be read');
+    failure = new SkycoreFailure('E100', 'Invalid request: the request body could not be read.');
   }
   void reply.code(200).header('content-type', SKYCORE_CONTENT_TYPE).send(failureXml(failure));
 }

@@ -8,7 +8,7 @@ import { SkycoreFailure } from './skycore-errors';
  */
 export const SKYCORE_MAX_XML_BYTES = 256 * 1024;
 
-/** A parsed `<REQUEST>`: element names upper-cased, each a text value or (PASSDATA) a nested element. */
+/** A parsed `<REQUEST>`: element names upper-cased, each a text value or (PASSDATA, DATA, CUSTOMTEXT) nested elements. */
 export interface XmlElement {
   [name: string]: string | XmlElement;
 }
