@@ -1,5 +1,10 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { JPEG_BASE64, PNG_BASE64, SEED_FAMILY, startPassdockApp, type PassdockTestApp } from './passdock-app';
+
+/** The reason phrase of the status line; supertest's types leave out the Node response that carries it. */
+const reasonPhrase = (response: request.Response): string | undefined => (response as unknown as { res: IncomingMessage }).res.statusMessage;
 
 /** Every status the Passdock API answers, and the error bodies with and without errors=true. */
 describe('Passdock errors', () => {
@@ -80,6 +85,15 @@ describe('Passdock errors', () => {
       expect(response.body.errors.map((problem: { field: string }) => problem.field).sort()).toEqual(['description', 'icon', 'kind_id', 'title']);
     });
 
+    it('for a form field name nested deeper than any parameter, without spending seconds on it', async () => {
+      const response = await request(t.server())
+        .post(api(`/templates/${templateId}/passes?errors=true`))
+        .type('form')
+        .send(`pass${'[a]'.repeat(20_000)}=1`)
+        .expect(400);
+      expect(response.body.errors).toEqual([expect.objectContaining({ code: 'PARAMETER_INVALID', field: 'pass' })]);
+    });
+
     it('with the unreadable problem first when a request has problems of several kinds', async () => {
       const response = await request(t.server())
         .post(api(`/templates/${templateId}/passes?errors=true`))
@@ -129,13 +143,21 @@ describe('Passdock errors', () => {
       const missing = await request(t.server()).post(api('/templates/999999/passes?errors=true')).type('form').send({ pass: '{"serial_number":"N"}' }).expect(404);
       expect(missing.body.errors).toEqual([expect.objectContaining({ code: 'TEMPLATE_NOT_FOUND' })]);
     });
+
+    it('in Passdock form for a path under /api/v1 that names no endpoint, without echoing the URL and its token', async () => {
+      const quiet = await request(t.server()).get(api('/campaigns')).expect(404);
+      expect(quiet.body).toEqual({ status: 404 });
+      const explained = await request(t.server()).post(api(`/templates/${templateId}/passes/${passId}/devices?errors=true`)).expect(404);
+      expect(explained.body).toEqual({ status: 404, errors: [expect.objectContaining({ code: 'NOT_FOUND', field: null })] });
+      expect(explained.text).not.toContain(apiKey);
+    });
   });
 
   describe('420 Key Not Found In The Template', () => {
     it('for a key the template lacks', async () => {
       const response = await createPass({ serial_number: 'K-1', seat: '12A' }).expect(420);
       expect(response.body.errors).toEqual([{ code: 'FIELD_NOT_FOUND', field: 'seat', message: 'The template has no field "seat".' }]);
-      expect(response.res.statusMessage).toBe('Key Not Found In The Template');
+      expect(reasonPhrase(response)).toBe('Key Not Found In The Template');
     });
 
     it('for a field the template keeps fixed ("dynamic": false)', async () => {
@@ -162,7 +184,7 @@ describe('Passdock errors', () => {
       ['null', { serial_number: null }],
     ])('when the serial number is %s', async (_name, pass) => {
       const response = await createPass(pass).expect(421);
-      expect(response.res.statusMessage).toBe('Missing Serial Number');
+      expect(reasonPhrase(response)).toBe('Missing Serial Number');
       expect(response.body.errors).toEqual([expect.objectContaining({ code: 'SERIAL_NUMBER_MISSING', field: 'pass.serial_number' })]);
     });
   });
@@ -212,6 +234,25 @@ describe('Passdock errors', () => {
       ]);
     });
 
+    it('for a NUL character in any text, which PostgreSQL could not store or look up', async () => {
+      const json = await request(t.server())
+        .post(api(`/templates/${templateId}/passes?errors=true`))
+        .send({ pass: { serial_number: 'NUL-1', bar: { message: 'QR\u0000' }, gate: 'ok' } })
+        .expect(422);
+      expect(json.body.errors).toEqual([expect.objectContaining({ code: 'VALUE_INVALID', field: 'pass.bar.message' })]);
+      const form = await createPass('{"serial_number":"NUL-2","gate":{"label":"G\\u0000"}}').expect(422);
+      expect(form.body.errors).toEqual([expect.objectContaining({ code: 'VALUE_INVALID', field: 'pass.gate.label' })]);
+      const title = await request(t.server())
+        .post(api('/templates?errors=true'))
+        .type('form')
+        .send({ title: 'T\u0000', description: 'd', kind_id: '1', icon: JSON.stringify({ filename: 'icon.png', data: PNG_BASE64 }) })
+        .expect(422);
+      expect(title.body.errors).toEqual([expect.objectContaining({ code: 'VALUE_INVALID', field: 'title' })]);
+      const search = await request(t.server()).get(api('/passes/search?errors=true&code=QR%00')).expect(422);
+      expect(search.body.errors).toEqual([expect.objectContaining({ code: 'VALUE_INVALID', field: 'code' })]);
+      await request(t.server()).get(`/api/v1/passes/search?code=QR%00`).expect(401);
+    });
+
     it('for a serial number held by a pass of another template of the same pass type', async () => {
       const response = await request(t.server())
         .post(api(`/templates/${otherTemplateId}/passes?errors=true`))
@@ -257,6 +298,37 @@ describe('Passdock errors', () => {
         .send({ pass: JSON.stringify({ serial_number: 'BIG', gate: 'x'.repeat(11 * 1024 * 1024) }) })
         .expect(413);
       expect(response.body.errors).toEqual([expect.objectContaining({ code: 'REQUEST_TOO_LARGE' })]);
+    });
+  });
+
+  describe('bodies read as Rails reads them', () => {
+    /** Sends a body with exactly the given headers; supertest would label a text body as a form. */
+    const rawRequest = (method: string, path: string, headers: Record<string, string>, body: string) =>
+      new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+        const server = t.server() as { address(): AddressInfo };
+        const sent = httpRequest({ host: '127.0.0.1', port: server.address().port, method, path, headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }));
+        });
+        sent.on('error', reject);
+        sent.end(body);
+      });
+
+    beforeAll(async () => {
+      await new Promise<void>((resolve) => (t.server() as { listening: boolean }).listening ? resolve() : t.server().listen(0, '127.0.0.1', resolve));
+    });
+
+    it('takes a body without Content-Type as a form, as the passdock npm client sends it', async () => {
+      const body = `pass=${encodeURIComponent('{"serial_number":"UNTYPED-1","gate":"9"}')}&api_token=${apiKey}`;
+      const created = await rawRequest('POST', `/api/v1/templates/${templateId}/passes`, { 'Content-Length': String(Buffer.byteLength(body)) }, body);
+      expect(created).toEqual({ status: 201, body: expect.objectContaining({ family_id: templateId }) });
+    });
+
+    it('takes an empty body labelled JSON as no parameters', async () => {
+      const { id } = (await createPass({ serial_number: 'EMPTY-JSON' }).expect(201)).body as { id: number };
+      const deleted = await rawRequest('DELETE', api(`/templates/${templateId}/passes/${id}`), { 'Content-Type': 'application/json', 'Content-Length': '0' }, '');
+      expect(deleted).toEqual({ status: 200, body: { id } });
     });
   });
 

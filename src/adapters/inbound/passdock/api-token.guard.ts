@@ -7,6 +7,8 @@ import { passdockParamsOf, setPassdockAccount } from './passdock-http';
 /**
  * Passdock's only authentication: the `api_token` parameter, in the query string or the body
  * (form or JSON), on every call (reference §1). A missing or unknown token is 401.
+ * Running first on every Passdock route, it also answers what no endpoint can read
+ * (PassdockParams.refused) once the caller is known, so strangers only ever learn 401.
  */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
@@ -25,6 +27,8 @@ export class ApiTokenGuard implements CanActivate {
         },
       ]);
     }
+    const { refused } = passdockParamsOf(request);
+    if (refused.length > 0) throw new PassdockRequestError(refused);
     setPassdockAccount(request, account);
     return true;
   }

@@ -1,9 +1,15 @@
-import { Problems, RequestProblemCode } from './passdock-errors';
+import { Problem, Problems, RequestProblemCode } from './passdock-errors';
 
 type Plain = Record<string, unknown>;
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const BRACKETED = /^([^[\]]+)((?:\[[^[\]]*\])+)$/;
+/**
+ * The deepest Rails-style name read, in segments: Passdock's deepest is 5
+ * (`pass[relevance][locations][][latitude]`). Rack refuses deeper names too; without a bound, a
+ * name of thousands of segments costs quadratic time and overflows the stack.
+ */
+export const MAX_NAME_SEGMENTS = 32;
 
 export function isPlainObject(value: unknown): value is Plain {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || Buffer.isBuffer(value)) return false;
@@ -17,8 +23,9 @@ export function isPlainObject(value: unknown): value is Plain {
  * which apipie's parameter tables use and HTTP clients produce from nested hashes. The form
  * parser hands them over as flat keys; repeated keys arrive as arrays, so the n-th value of each
  * `[]` key goes into the n-th element. A plain key wins over bracketed keys of the same name.
+ * Names deeper than MAX_NAME_SEGMENTS are left out and reported in `refused`.
  */
-export function expandBracketKeys(flat: Plain): Plain {
+export function expandBracketKeys(flat: Plain, refused: Problem[] = []): Plain {
   const result: Plain = {};
   const bracketed: Array<[string, unknown]> = [];
   for (const [key, value] of Object.entries(flat)) {
@@ -28,10 +35,60 @@ export function expandBracketKeys(flat: Plain): Plain {
   for (const [key, value] of bracketed) {
     const [, head, tail] = BRACKETED.exec(key)!;
     const path = [head, ...tail.slice(1, -1).split('][')];
+    if (path.length > MAX_NAME_SEGMENTS) {
+      refused.push({
+        code: RequestProblemCode.ParameterInvalid,
+        field: head,
+        message: `A parameter name nests ${head} more than ${MAX_NAME_SEGMENTS} levels deep.`,
+      });
+      continue;
+    }
     if (path.some((segment) => UNSAFE_KEYS.has(segment)) || typeof result[head] === 'string') continue;
     assign(result, path, value);
   }
   return result;
+}
+
+/** A value inside a parameter and how it was reached, for naming it without recursion. */
+interface Place {
+  value: unknown;
+  parent: Place | null;
+  /** `.key`, `[index]`, or the parameter's name. */
+  segment: string;
+}
+
+function pathOf(place: Place): string {
+  const segments: string[] = [];
+  for (let at: Place | null = place; at !== null; at = at.parent) segments.push(at.segment);
+  return segments.reverse().join('').replace(/^\./, '');
+}
+
+/**
+ * The paths of the texts (values or keys) in a parameter that hold U+0000. No Passdock value has a
+ * use for it, and PostgreSQL text columns refuse it, so such a request would otherwise end in a
+ * database error. Walks with a list rather than recursion: a JSON body may nest deeper than the stack.
+ */
+export function pathsWithNulCharacter(root: unknown, rootPath: string): string[] {
+  const found: string[] = [];
+  const pending: Place[] = [{ value: root, parent: null, segment: rootPath }];
+  for (let place = pending.pop(); place !== undefined; place = pending.pop()) {
+    const { value, segment } = place;
+    // A key with NUL names the place itself; what it holds is not looked at.
+    if (segment.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000'))) {
+      found.push(pathOf(place));
+    } else if (Array.isArray(value)) {
+      // Pushed last to first, so the paths come out in document order.
+      for (let index = value.length - 1; index >= 0; index -= 1) pending.push({ value: value[index], parent: place, segment: `[${index}]` });
+    } else if (isPlainObject(value)) {
+      const entries = Object.entries(value);
+      for (let index = entries.length - 1; index >= 0; index -= 1) pending.push({ value: entries[index][1], parent: place, segment: `.${entries[index][0]}` });
+    }
+  }
+  return found;
+}
+
+function nulCharacterMessage(field: string): string {
+  return `${field} holds a NUL character (U+0000), which no text may hold.`;
 }
 
 function assign(target: Plain, path: string[], value: unknown): void {
@@ -71,19 +128,25 @@ export class PassdockParams {
   private constructor(
     private readonly body: Plain,
     private readonly query: Plain,
+    /** What the request carries that no endpoint reads (names nested too deep, NUL characters); ApiTokenGuard answers them. */
+    readonly refused: readonly Problem[],
   ) {}
 
   static of(body: unknown, query: unknown): PassdockParams {
-    return new PassdockParams(
-      isPlainObject(body) ? expandBracketKeys(body) : {},
-      isPlainObject(query) ? expandBracketKeys(query) : {},
-    );
+    const refused: Problem[] = [];
+    const expandedBody = isPlainObject(body) ? expandBracketKeys(body, refused) : {};
+    const expandedQuery = isPlainObject(query) ? expandBracketKeys(query, refused) : {};
+    for (const params of [expandedBody, expandedQuery]) {
+      for (const field of pathsWithNulCharacter(params, '')) refused.push({ code: RequestProblemCode.ValueInvalid, field, message: nulCharacterMessage(field) });
+    }
+    return new PassdockParams(expandedBody, expandedQuery, refused);
   }
 
   /** The raw value, from the body first, then the query; a repeated form field counts once (its last value). */
   value(name: string): unknown {
     const raw = Object.hasOwn(this.body, name) ? this.body[name] : this.query[name];
-    return Array.isArray(raw) && raw.every((item) => typeof item === 'string') ? raw[raw.length - 1] : raw;
+    const repeatedField = Array.isArray(raw) && raw.length > 0 && raw.every((item) => typeof item === 'string');
+    return repeatedField ? raw[raw.length - 1] : raw;
   }
 
   has(name: string): boolean {
@@ -105,16 +168,20 @@ export class PassdockParams {
    * A parameter that holds a JSON document: text in a form field (or JSON text in a JSON body) is
    * parsed, a nested object is taken as is. Text that does not parse is a MALFORMED_JSON problem
    * (400) and the result is undefined, as for an absent parameter; `present` tells them apart.
+   * A NUL character the JSON text spells (`\u0000`) is a problem too, as one sent as is.
    */
   json(name: string, problems: Problems): { present: boolean; value: unknown } {
     const raw = this.value(name);
     if (raw === undefined) return { present: false, value: undefined };
     if (typeof raw !== 'string') return { present: true, value: raw };
+    let value: unknown;
     try {
-      return { present: true, value: JSON.parse(raw) as unknown };
+      value = JSON.parse(raw) as unknown;
     } catch (error) {
       problems.add(RequestProblemCode.MalformedJson, name, `"${name}" is not valid JSON: ${(error as Error).message}`);
       return { present: true, value: undefined };
     }
+    for (const field of pathsWithNulCharacter(value, name)) problems.add(RequestProblemCode.ValueInvalid, field, nulCharacterMessage(field));
+    return { present: true, value };
   }
 }
