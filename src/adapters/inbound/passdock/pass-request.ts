@@ -148,18 +148,7 @@ function readRelevance(reader: ValueReader, value: unknown, content: PassContent
 
 /** `[{latitude, longitude, altitude?, relevantText?}]`; a single hash counts as a list of one (apipie calls the param a Hash). */
 export function readLocations(reader: ValueReader, value: unknown, field: string): Location[] | undefined {
-  if (value === null) return [];
-  const items = isHash(value) ? [value] : reader.list(value, field);
-  if (!items) return undefined;
-  const locations: Location[] = [];
-  let complete = true;
-  items.forEach((item, index) => {
-    const at = `${field}[${index}]`;
-    const hash = reader.hash(item, at);
-    if (!hash) {
-      complete = false;
-      return;
-    }
+  return reader.hashes(isHash(value) ? [value] : value, field, (hash, at) => {
     reader.onlyKnown(hash, ['latitude', 'longitude', 'altitude', 'relevantText'], at);
     const latitude = reader.latitudeOrLongitude(hash.latitude, `${at}.latitude`, 90);
     const longitude = reader.latitudeOrLongitude(hash.longitude, `${at}.longitude`, 180);
@@ -168,29 +157,14 @@ export function readLocations(reader: ValueReader, value: unknown, field: string
         ? null
         : reader.number(hash.altitude, `${at}.altitude`, DomainErrorCode.LocationInvalid);
     const relevantText = hash.relevantText === undefined ? null : reader.optionalText(hash.relevantText, `${at}.relevantText`, DomainErrorCode.LocationInvalid);
-    if (latitude === undefined || longitude === undefined || altitude === undefined || relevantText === undefined) {
-      complete = false;
-      return;
-    }
-    locations.push({ latitude, longitude, altitude, relevantText });
+    if (latitude === undefined || longitude === undefined || altitude === undefined || relevantText === undefined) return undefined;
+    return { latitude, longitude, altitude, relevantText };
   });
-  return complete ? locations : undefined;
 }
 
 /** passgate extension: `[{proximityUUID, major?, minor?, relevantText?}]`, Apple's beacon dictionary. */
 export function readBeacons(reader: ValueReader, value: unknown, field: string): Beacon[] | undefined {
-  if (value === null) return [];
-  const items = reader.list(value, field);
-  if (!items) return undefined;
-  const beacons: Beacon[] = [];
-  let complete = true;
-  items.forEach((item, index) => {
-    const at = `${field}[${index}]`;
-    const hash = reader.hash(item, at);
-    if (!hash) {
-      complete = false;
-      return;
-    }
+  return reader.hashes(value, field, (hash, at) => {
     reader.onlyKnown(hash, ['proximityUUID', 'major', 'minor', 'relevantText'], at);
     const proximityUUID = reader.string(hash.proximityUUID, `${at}.proximityUUID`, DomainErrorCode.BeaconInvalid);
     const number = (name: 'major' | 'minor') =>
@@ -198,11 +172,7 @@ export function readBeacons(reader: ValueReader, value: unknown, field: string):
     const major = number('major');
     const minor = number('minor');
     const relevantText = hash.relevantText === undefined ? null : reader.optionalText(hash.relevantText, `${at}.relevantText`, DomainErrorCode.BeaconInvalid);
-    if (proximityUUID === undefined || major === undefined || minor === undefined || relevantText === undefined) {
-      complete = false;
-      return;
-    }
-    beacons.push({ proximityUUID, major, minor, relevantText });
+    if (proximityUUID === undefined || major === undefined || minor === undefined || relevantText === undefined) return undefined;
+    return { proximityUUID, major, minor, relevantText };
   });
-  return complete ? beacons : undefined;
 }

@@ -67,7 +67,17 @@ export interface PassdockRelevance {
   dynamicBeacons?: number;
 }
 
-export interface PassdockTemplate extends PassdockSections {
+/** What templates and passes both show: the field sections and the looks, as Passdock's template object has them. */
+interface PassdockSectionsAndLooks extends PassdockSections {
+  bar: PassdockBar;
+  custom: Array<Record<string, string>>;
+  relevance: PassdockRelevance;
+  visual: PassdockVisual;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PassdockTemplate extends PassdockSectionsAndLooks {
   id: number;
   title: string;
   description: string;
@@ -75,12 +85,6 @@ export interface PassdockTemplate extends PassdockSections {
   organization_name: string;
   format_version: 1;
   recipient_required: boolean;
-  bar: PassdockBar;
-  custom: Array<Record<string, string>>;
-  relevance: PassdockRelevance;
-  visual: PassdockVisual;
-  created_at: string;
-  updated_at: string;
 }
 
 export interface PassdockAck {
@@ -90,16 +94,10 @@ export interface PassdockAck {
   download: string;
 }
 
-export interface PassdockPass extends PassdockAck, PassdockSections {
+export interface PassdockPass extends PassdockAck, PassdockSectionsAndLooks {
   serial_number: string;
   render_html_url: string;
   redeemed_at: string | null;
-  bar: PassdockBar;
-  custom: Array<Record<string, string>>;
-  relevance: PassdockRelevance;
-  visual: PassdockVisual;
-  created_at: string;
-  updated_at: string;
 }
 
 export interface PassdockCompactPass {

@@ -25,6 +25,27 @@ export class ValueReader {
     return Array.isArray(value) ? value : this.invalid(field, `${field} must be an array.`);
   }
 
+  /**
+   * A list of hashes, each read by `readItem`, which adds its own problems and returns undefined
+   * for an unusable item. null is the empty list. Undefined when the list or any item is unusable,
+   * after every item has been read, so each one's problems are found.
+   */
+  hashes<T>(value: unknown, field: string, readItem: (hash: Record<string, unknown>, at: string) => T | undefined): T[] | undefined {
+    if (value === null) return [];
+    const items = this.list(value, field);
+    if (!items) return undefined;
+    const results: T[] = [];
+    let complete = true;
+    items.forEach((item, index) => {
+      const at = `${field}[${index}]`;
+      const hash = this.hash(item, at);
+      const result = hash === undefined ? undefined : readItem(hash, at);
+      if (result === undefined) complete = false;
+      else results.push(result);
+    });
+    return complete ? results : undefined;
+  }
+
   /** Attributes a hash may have; each other one is a problem, so misspellings are not silently dropped. */
   onlyKnown(hash: Record<string, unknown>, known: readonly string[], field: string): void {
     for (const key of Object.keys(hash)) {

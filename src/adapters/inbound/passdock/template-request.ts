@@ -166,18 +166,7 @@ function readCertificate(params: PassdockParams, reader: ValueReader, write: Tem
  * such a field keeps the template's value and refuses per-pass values with 420).
  */
 function readFieldDefinitions(reader: ValueReader, value: unknown, field: string): FieldDefinition[] | undefined {
-  if (value === null) return [];
-  const items = reader.list(value, field);
-  if (!items) return undefined;
-  const definitions: FieldDefinition[] = [];
-  let complete = true;
-  items.forEach((item, index) => {
-    const at = `${field}[${index}]`;
-    const hash = reader.hash(item, at);
-    if (!hash) {
-      complete = false;
-      return;
-    }
+  return reader.hashes(value, field, (hash, at) => {
     reader.onlyKnown(hash, FIELD_ATTRIBUTES, at);
     const code = DomainErrorCode.FieldDefinitionInvalid;
     const key = reader.string(hash.key, `${at}.key`, code);
@@ -200,14 +189,10 @@ function readFieldDefinitions(reader: ValueReader, value: unknown, field: string
       textAlignment: optional('textAlignment'),
       dynamic: hash.dynamic === undefined ? true : reader.boolean(hash.dynamic, `${at}.dynamic`),
     };
-    if (Object.values(definition).some((attribute) => attribute === undefined)) {
-      complete = false;
-      return;
-    }
+    if (Object.values(definition).some((attribute) => attribute === undefined)) return undefined;
     // The domain checks the enumerations (dateStyle, textAlignment...) and the key rules.
-    definitions.push(definition as FieldDefinition);
+    return definition as FieldDefinition;
   });
-  return complete ? definitions : undefined;
 }
 
 /**
