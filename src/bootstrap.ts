@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { installSkycoreTransport } from './adapters/inbound/skycore/skycore-transport';
+import { SKYCORE_MAX_XML_BYTES } from './adapters/inbound/skycore/skycore-xml';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 
@@ -35,13 +36,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   return app;
 }
 
-/** The largest XML document the Skycore endpoint reads; its requests are a few kilobytes. */
-export const MAX_XML_BYTES = 256 * 1024;
-
 /**
  * Beyond Nest's JSON and urlencoded parsers: multipart forms (Skycore's PHP SDK posts the XML as a
- * multipart field `XML`) with fields attached to the body, and XML bodies as text (Skycore clients
- * that post the raw document).
+ * multipart field `XML`) with fields attached to the body, and XML bodies as bytes (Skycore clients
+ * that post the raw document), which the Skycore reader decodes by the document's own encoding.
  */
 async function registerBodyParsers(app: NestFastifyApplication): Promise<void> {
   await app.register(multipart, {
@@ -53,7 +51,7 @@ async function registerBodyParsers(app: NestFastifyApplication): Promise<void> {
     .getInstance()
     .addContentTypeParser(
       ['text/xml', 'application/xml'],
-      { parseAs: 'string', bodyLimit: MAX_XML_BYTES },
+      { parseAs: 'buffer', bodyLimit: SKYCORE_MAX_XML_BYTES },
       (_request, body, done) => done(null, body),
     );
 }

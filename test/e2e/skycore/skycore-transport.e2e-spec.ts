@@ -65,6 +65,18 @@ describe('Skycore XML API: transport and hostile input', () => {
       expect(JSON.stringify(answer)).not.toContain('lollol');
     });
 
+    it('element names the parser will not make properties of, and nesting past its depth, are E108, not internal errors', async () => {
+      for (const document of [
+        `<REQUEST><__proto__><ACTION>x</ACTION></__proto__><ACTION>getPassTemplateIds</ACTION><API_KEY>${key}</API_KEY></REQUEST>`,
+        `<REQUEST><ACTION>getPassTemplateIds</ACTION><API_KEY>${key}</API_KEY><PASSDATA><constructor>1</constructor></PASSDATA></REQUEST>`,
+        `<REQUEST>${'<A>'.repeat(20000)}${'</A>'.repeat(20000)}</REQUEST>`,
+      ]) {
+        const answer = await service.xml(document);
+        expectFailure(answer, 'E108');
+        expect(answer.ERRORINFO).toMatch(/^XML parse error: /);
+      }
+    });
+
     it('an entity used without any declaration is not expanded either', async () => {
       expectFailure(await service.xml(`<REQUEST><ACTION>&lol9;</ACTION><API_KEY>${key}</API_KEY></REQUEST>`), 'E108');
     });

@@ -1,5 +1,5 @@
 import { SkycoreFailure } from './skycore-errors';
-import { parseSkycoreXml, XmlElement } from './skycore-xml';
+import { decodeXmlDocument, parseSkycoreXml, XmlElement } from './skycore-xml';
 
 /**
  * One Skycore call, whichever way it arrived: element names upper-cased (`PASSTEMPLATEID`,
@@ -53,7 +53,7 @@ function isParams(value: unknown): value is Params {
 }
 
 function textOf(value: string | Buffer): string {
-  return typeof value === 'string' ? value : value.toString('utf8');
+  return typeof value === 'string' ? value : decodeXmlDocument(value);
 }
 
 /** PHP, which Skycore runs on, keeps the last of repeated parameters. */

@@ -1,10 +1,11 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { TextDecoder } from 'node:util';
 import { SkycoreFailure } from './skycore-errors';
 
 /**
- * The largest XML document the endpoint reads. Skycore requests are a few kilobytes; this is the
- * same limit bootstrap.ts gives the `text/xml` body parser (MAX_XML_BYTES; a unit test keeps both
- * equal), applied here to documents that arrive in a form field or a raw urlencoded body too.
+ * The largest XML document the endpoint reads. Skycore requests are a few kilobytes; bootstrap.ts
+ * gives the `text/xml` body parser this limit, and it is applied here to documents that arrive in
+ * a form field or a raw urlencoded body too.
  */
 export const SKYCORE_MAX_XML_BYTES = 256 * 1024;
 
@@ -52,6 +53,45 @@ function parseError(detail: string): SkycoreFailure {
 }
 
 /**
+ * The text of a document posted as the raw body, decoded as XML 1.0 (Appendix F) says: by its byte
+ * order mark, else by the encoding its `<?xml … encoding="…"?>` declaration names, else as UTF-8.
+ * A declaration of UTF-16 on bytes that read as ASCII is taken as UTF-8, as libxml2 (PHP's XML
+ * parser) does: .NET and Java clients that serialise to a string first write exactly that.
+ */
+export function decodeXmlDocument(bytes: Uint8Array): string {
+  const decoder = decoderFor(encodingOf(bytes));
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw parseError(`the document is not valid ${decoder.encoding.toUpperCase()}; declare its encoding in <?xml … encoding="…"?> or send UTF-8.`);
+  }
+}
+
+/** A decoder that throws on bytes the encoding does not allow; TextDecoder itself throws on names it does not know. */
+function decoderFor(encoding: string): TextDecoder {
+  try {
+    return new TextDecoder(encoding, { fatal: true });
+  } catch {
+    throw parseError(`the encoding "${encoding.slice(0, 40)}" is not supported; send UTF-8.`);
+  }
+}
+
+const DECLARED_ENCODING = /^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"']*)["']/;
+
+function encodingOf(bytes: Uint8Array): string {
+  const [first, second, third] = bytes;
+  if (first === 0xef && second === 0xbb && third === 0xbf) return 'utf-8';
+  if (first === 0xff && second === 0xfe) return 'utf-16le';
+  if (first === 0xfe && second === 0xff) return 'utf-16be';
+  // "<" as one UTF-16 code unit: a UTF-16 document without a byte order mark.
+  if (first === 0x3c && second === 0x00) return 'utf-16le';
+  if (first === 0x00 && second === 0x3c) return 'utf-16be';
+  const declared = DECLARED_ENCODING.exec(Buffer.from(bytes.subarray(0, 200)).toString('latin1'))?.[1].trim().toLowerCase();
+  if (declared === undefined || declared === '' || declared.startsWith('utf-16') || declared === 'unicode') return 'utf-8';
+  return declared;
+}
+
+/**
  * Parses a Skycore request document into its `<REQUEST>` element. Any DTD (DOCTYPE, ENTITY …) is
  * refused outright with E108 before the parser sees the text: Skycore documents never carry one,
  * and refusing it means an XXE or entity-expansion attempt reads and expands nothing.
@@ -68,13 +108,26 @@ export function parseSkycoreXml(text: string): XmlElement {
   if (validation !== true) {
     throw parseError(`${validation.err.msg} (line ${validation.err.line}, column ${validation.err.col}).`);
   }
-  const roots = elementsOf(parser.parse(document) as OrderedNode[]);
+  const roots = elementsOf(parseValidated(document));
   if (roots.length !== 1) throw parseError('a document has exactly one root element.');
   const [name, children] = roots[0];
   if (name.toUpperCase() !== 'REQUEST') {
     throw new SkycoreFailure('E100', `Invalid request: the root element is <REQUEST>, not <${name}>.`);
   }
   return toElement(children, 'REQUEST', 0);
+}
+
+/**
+ * The parser still refuses some documents the validator passes (an element named `__proto__`,
+ * nesting deeper than it allows); those are parse errors of the client's document too.
+ */
+function parseValidated(document: string): OrderedNode[] {
+  try {
+    return parser.parse(document) as OrderedNode[];
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw parseError(message.replace(/^\[\w+\]\s*/, '').replace(/\.?$/, '.'));
+  }
 }
 
 /** The element nodes among ordered nodes, without text, CDATA and comments. */
