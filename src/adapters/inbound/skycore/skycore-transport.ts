@@ -16,26 +16,34 @@ export const SKYCORE_MAX_BODY_BYTES = 1024 * 1024;
 const RAW_URLENCODED = Symbol('skycore.rawUrlencodedBody');
 type WithRawBody = FastifyRequest & { [RAW_URLENCODED]?: string };
 
+/** The methods the controller serves; HEAD comes with GET. */
+const SERVED_METHODS = new Set(['GET', 'HEAD', 'POST']);
+
 /**
  * Makes Fastify's own failures on the Skycore route answer like the protocol: content-type parser
  * errors (malformed JSON or urlencoded bodies, an unsupported content type, a body over a limit)
  * and multipart errors happen before any Nest handler or filter runs, and Fastify would answer
  * them with its JSON error. A route-level error handler, set when Nest registers the route, answers
  * them with a Failure envelope instead; other routes keep their handlers. It also keeps the raw
- * text of urlencoded bodies for the request reader (see readPostRequest).
+ * text of urlencoded bodies for the request reader (see readPostRequest), and answers every other
+ * method Fastify knows (PUT, OPTIONS, TRACE …) with a Failure envelope rather than Nest's JSON 404:
+ * nothing on this path answers otherwise.
  *
  * Must run before `app.init()`, which registers the routes.
  */
 export function installSkycoreTransport(app: NestFastifyApplication): void {
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRoute', (route: RouteOptions) => {
-      if (route.url !== SKYCORE_PATH) return;
-      route.errorHandler = answerTransportError;
-      const existing = route.preParsing === undefined ? [] : Array.isArray(route.preParsing) ? route.preParsing : [route.preParsing];
-      route.preParsing = [...existing, limitAndKeepRawBody];
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRoute', (route: RouteOptions) => {
+    if (route.url !== SKYCORE_PATH) return;
+    route.errorHandler = answerTransportError;
+    const existing = route.preParsing === undefined ? [] : Array.isArray(route.preParsing) ? route.preParsing : [route.preParsing];
+    route.preParsing = [...existing, limitAndKeepRawBody];
+  });
+  fastify.route({
+    method: fastify.supportedMethods.filter((method) => !SERVED_METHODS.has(method)),
+    url: SKYCORE_PATH,
+    handler: (_request, reply) => sendFailure(reply, new SkycoreFailure('E100', 'Invalid request: use GET or POST.')),
+  });
 }
 
 /** The raw text of a urlencoded body posted to the Skycore route, or null. */
@@ -43,25 +51,34 @@ export function rawUrlencodedBody(request: FastifyRequest): string | null {
   return (request as WithRawBody)[RAW_URLENCODED] ?? null;
 }
 
-function tooLarge(): FastifyError {
-  const error = new Error(`the request body is larger than ${SKYCORE_MAX_BODY_BYTES} bytes.`) as FastifyError;
-  error.statusCode = 413;
-  error.code = 'SKYCORE_BODY_TOO_LARGE';
+function requestError(statusCode: number, code: string, message: string): FastifyError {
+  const error = new Error(message) as FastifyError;
+  error.statusCode = statusCode;
+  error.code = code;
   return error;
 }
 
+const tooLarge = () => requestError(413, 'SKYCORE_BODY_TOO_LARGE', `the request body is larger than ${SKYCORE_MAX_BODY_BYTES} bytes.`);
+
 /**
- * Bounds every body but multipart ones (which @fastify/multipart reads from the raw request, within
- * its own limits) to SKYCORE_MAX_BODY_BYTES, refusing a declared length over it before reading.
- * The text of urlencoded bodies is kept so the request reader can still see a raw XML document
- * behind that label: Ruby's Net::HTTP labels every untyped body urlencoded, and the Skycore Ruby
- * gem posts the raw XML so.
+ * Bounds every body to SKYCORE_MAX_BODY_BYTES, refusing a declared length over it before reading.
+ * Multipart bodies are read by @fastify/multipart from the raw request, past this hook's stream,
+ * so for them the declared length is the bound (Node never reads past it) and one is required:
+ * without it a chunked form could hold hundreds of megabytes of fields in memory. The PHP SDK's
+ * curl, browsers and Swagger UI always send it. The text of urlencoded bodies is kept so the
+ * request reader can still see a raw XML document behind that label: Ruby's Net::HTTP labels every
+ * untyped body urlencoded, and the Skycore Ruby gem posts the raw XML so.
  */
 async function limitAndKeepRawBody(request: FastifyRequest, _reply: FastifyReply, payload: Readable): Promise<Readable> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > SKYCORE_MAX_BODY_BYTES) throw tooLarge();
   const type = String(request.headers['content-type'] ?? '').toLowerCase();
-  if (type.startsWith('multipart/')) return payload;
+  if (type.startsWith('multipart/')) {
+    if (request.headers['content-length'] === undefined) {
+      throw requestError(411, 'SKYCORE_LENGTH_REQUIRED', 'a multipart body needs a Content-Length header.');
+    }
+    return payload;
+  }
   const raw: Buffer[] | null = type.startsWith('application/x-www-form-urlencoded') ? [] : null;
   let size = 0;
   const counted = new Transform({
@@ -100,5 +117,9 @@ function answerTransportError(error: FastifyError, request: FastifyRequest, repl
     request.log.warn({ err: error }, 'Skycore request body could not be read');
     failure = new SkycoreFailure('E100', 'Invalid request: the request body could not be read.');
   }
+  sendFailure(reply, failure);
+}
+
+function sendFailure(reply: FastifyReply, failure: SkycoreFailure): void {
   void reply.code(200).header('content-type', SKYCORE_CONTENT_TYPE).send(failureXml(failure));
 }

@@ -1,8 +1,6 @@
-import { Controller, Delete, Get, Header, HttpCode, Patch, Post, Put, Query, Req, UseFilters } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import { Controller, Get, Header, HttpCode, Post, Query, Req, UseFilters } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { SkycoreActions } from './skycore-actions';
-import { SkycoreFailure } from './skycore-errors';
 import { rememberAction, SkycoreExceptionFilter } from './skycore-exception.filter';
 import { readGetRequest, readPostRequest, SkycoreRequest } from './skycore-request';
 import { SKYCORE_CONTENT_TYPE, successXml } from './skycore-response';
@@ -13,7 +11,8 @@ type Params = Record<string, unknown>;
 
 /**
  * Skycore API 1.3's single endpoint (reference §1): every action through one path, GET with
- * lowercase parameters or POST with the XML document; always HTTP 200 and a `<RESPONSE>`.
+ * lowercase parameters or POST with the XML document; always HTTP 200 and a `<RESPONSE>`. Other
+ * methods are answered by installSkycoreTransport.
  */
 @SkycoreTag()
 @Controller(SKYCORE_PATH.slice(1))
@@ -38,35 +37,9 @@ export class SkycoreController {
     return this.answer(request, () => readPostRequest(request.body, rawUrlencodedBody(request), query));
   }
 
-  /** Other methods get a Failure envelope too, not Fastify's 404: nothing on this path answers otherwise. */
-  @Put()
-  @HttpCode(200)
-  @ApiExcludeEndpoint()
-  put(): never {
-    throw wrongMethod();
-  }
-
-  @Patch()
-  @HttpCode(200)
-  @ApiExcludeEndpoint()
-  patch(): never {
-    throw wrongMethod();
-  }
-
-  @Delete()
-  @HttpCode(200)
-  @ApiExcludeEndpoint()
-  delete(): never {
-    throw wrongMethod();
-  }
-
   private async answer(request: FastifyRequest, read: () => SkycoreRequest): Promise<string> {
     const call = read();
     rememberAction(request, call.action);
     return successXml(await this.actions.run(call));
   }
-}
-
-function wrongMethod(): SkycoreFailure {
-  return new SkycoreFailure('E100', 'Invalid request: use GET or POST.');
 }

@@ -87,6 +87,39 @@ describe('installSkycoreTransport', () => {
     expect((await chunked('/other', 'application/json')).status).toBe(201);
   });
 
+  it('refuses a multipart body without a Content-Length, which only its declared length would bound', async () => {
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const sent = httpRequest(
+        { host: '127.0.0.1', port, path: SKYCORE_PATH, method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' } },
+        (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (part: Buffer) => parts.push(part));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }));
+        },
+      );
+      sent.on('error', reject);
+      sent.write('--b\r\nContent-Disposition: form-data; name="f"\r\n\r\n');
+      for (let i = 0; i < 20; i += 1) sent.write('x'.repeat(64 * 1024));
+      sent.end('\r\n--b--\r\n');
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toMatch(/<ERRORCODE>E100<\/ERRORCODE>\s*<ERRORINFO>Invalid request: a multipart body needs a Content-Length header\.<\/ERRORINFO>/);
+  });
+
+  it('answers every method but GET, HEAD and POST with a Failure envelope, on the Skycore route only', async () => {
+    for (const method of ['put', 'patch', 'delete', 'options', 'trace'] as const) {
+      const answer = await request(server())[method](SKYCORE_PATH);
+      expect({ method, status: answer.status, type: answer.headers['content-type'] }).toEqual({
+        method,
+        status: 200,
+        type: 'text/xml; charset=utf-8',
+      });
+      expect(answer.text).toContain('<ERRORINFO>Invalid request: use GET or POST.</ERRORINFO>');
+    }
+    expect((await request(server()).options('/other')).status).toBe(404);
+  });
+
   it('keeps the raw text of urlencoded bodies on the Skycore route, which still get parsed', async () => {
     const raw = '<?xml version="1.0"?><REQUEST><ACTION>a&b</ACTION></REQUEST>';
     const skycore = await request(server()).post(SKYCORE_PATH).set('content-type', 'application/x-www-form-urlencoded').send(raw);
