@@ -62,12 +62,14 @@ describe('Skycore XML API: flows', () => {
     });
     await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
     imageHost = `127.0.0.1:${(images.address() as AddressInfo).port}`;
+    service = skycoreService({ THUMBNAIL_URL_ALLOWED_HOSTS: imageHost });
   });
   afterAll(async () => {
     await new Promise((resolve) => images.close(resolve));
   });
 
-  const service = skycoreService({ THUMBNAIL_URL_ALLOWED_HOSTS: '127.0.0.1' });
+  // Created once the image server has its port: the allowlist names host and port.
+  let service: ReturnType<typeof skycoreService>;
   let key: string;
   let accountId: number;
   let templateId: number;
@@ -323,6 +325,26 @@ describe('Skycore XML API: flows', () => {
           .set('content-type', 'text/xml; charset=utf-8')
           .send(`<?xml version="1.0" encoding="UTF-8"?>\n${add()}`),
       );
+    });
+
+    it('POST with the raw document in UTF-16 or a declared ISO-8859-1, the values reaching the pass as sent', async () => {
+      const named = (name: string, prolog: string) =>
+        `${prolog}<REQUEST><ACTION>generatePass</ACTION><API_KEY>${key}</API_KEY><PASSTEMPLATEID>${templateId}</PASSTEMPLATEID>` +
+        `<PASSDATA><BARCODEVALUE>ENC</BARCODEVALUE><PRIMARYVALUE1>${name}</PRIMARYVALUE1></PASSDATA></REQUEST>`;
+      const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(named('Zoë Ōtsuka 😀', '<?xml version="1.0" encoding="UTF-16"?>'), 'utf16le')]);
+      const latin1 = Buffer.from(named('Zoë Müller', '<?xml version="1.0" encoding="ISO-8859-1"?>'), 'latin1');
+      for (const [body, name] of [
+        [utf16, 'Zoë Ōtsuka 😀'],
+        [latin1, 'Zoë Müller'],
+      ] as const) {
+        const answer = answerOf(await request(service.server()).post(ENDPOINT).set('content-type', 'text/xml').send(body));
+        expectSuccess(answer);
+        expect(fieldsOf(passJsonOf(await service.download(answer.DOWNLOADURL as string))).primaryFields[0].value).toBe(name);
+      }
+      const undeclared = Buffer.from(named('Zoë', ''), 'latin1');
+      const refused = answerOf(await request(service.server()).post(ENDPOINT).set('content-type', 'text/xml').send(undeclared));
+      expectFailure(refused, 'E108');
+      expect(refused.ERRORINFO).toContain('not valid UTF-8');
     });
 
     it('POST with the raw document as application/xml', async () => {

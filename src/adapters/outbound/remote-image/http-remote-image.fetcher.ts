@@ -2,7 +2,10 @@ import { DomainError, DomainErrorCode } from '../../../domain/errors';
 import { RemoteImageFetcher } from '../../../domain/ports/remote-image-fetcher';
 
 export interface HttpRemoteImageFetcherOptions {
-  /** Lower-case `host` or `host:port` entries; empty refuses every URL. */
+  /**
+   * Lower-case `host` or `host:port` entries; empty refuses every URL. A bare host allows only the
+   * scheme's default port (80, 443): other ports on an image host are other services.
+   */
   allowedHosts: readonly string[];
   maxBytes: number;
   /** For the whole fetch: connection, redirects and body. */
@@ -23,9 +26,9 @@ function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
 }
 
 /**
- * Fetches client-named images over HTTP(S) with Node's fetch. It reaches only hosts an operator
- * listed (the URL comes from an API client, and an open fetcher would let clients probe the
- * internal network), follows at most three redirects and only on the same host, stops reading at
+ * Fetches client-named images over HTTP(S) with Node's fetch. It reaches only hosts and ports an
+ * operator listed (the URL comes from an API client, and an open fetcher would let clients probe
+ * the internal network), follows at most three redirects and only on the same host, stops reading at
  * `maxBytes` and at `timeoutMs`, and checks by content, not by Content-Type, that it got a PNG or
  * JPEG image.
  */
@@ -77,9 +80,11 @@ export class HttpRemoteImageFetcher extends RemoteImageFetcher {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refused('only http and https image URLs are fetched.');
     if (url.username !== '' || url.password !== '') throw refused('image URLs with credentials are not fetched.');
+    // URL normalises host names (lower case, IPv4 forms, punycode) and drops a default port from `host`.
     const allowed = this.options.allowedHosts;
-    if (!allowed.includes(url.hostname) && !allowed.includes(url.host)) {
-      throw refused(`the host ${url.hostname} is not on this server's list of image hosts.`);
+    const port = url.port === '' ? (url.protocol === 'https:' ? '443' : '80') : url.port;
+    if (!allowed.includes(url.host) && !allowed.includes(`${url.hostname}:${port}`)) {
+      throw refused(`the host ${url.host} is not on this server's list of image hosts.`);
     }
     return url;
   }

@@ -71,7 +71,7 @@ describe('HttpRemoteImageFetcher', () => {
   });
 
   const fetcher = (options: Partial<HttpRemoteImageFetcherOptions> = {}) =>
-    new HttpRemoteImageFetcher({ allowedHosts: ['127.0.0.1'], maxBytes: 4096, timeoutMs: 2000, ...options });
+    new HttpRemoteImageFetcher({ allowedHosts: [`127.0.0.1:${port}`], maxBytes: 4096, timeoutMs: 2000, ...options });
   const url = (path: string) => `http://127.0.0.1:${port}${path}`;
   const refusal = async (promise: Promise<unknown>) => {
     const error = (await promise.then(
@@ -88,7 +88,7 @@ describe('HttpRemoteImageFetcher', () => {
   });
 
   it('does not follow a redirect to another host, nor endless or empty redirects', async () => {
-    expect(await refusal(fetcher({ allowedHosts: ['127.0.0.1', 'localhost'] }).fetch(url('/other-host-redirect')))).toMatch(
+    expect(await refusal(fetcher({ allowedHosts: [`127.0.0.1:${port}`, `localhost:${port}`] }).fetch(url('/other-host-redirect')))).toMatch(
       /redirects to another host \(localhost:\d+\)/,
     );
     expect(hits).toEqual(['/other-host-redirect']);
@@ -119,14 +119,27 @@ describe('HttpRemoteImageFetcher', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    expect(await refusal(fetcher().fetch(`http://127.0.0.1:${closedPort}/image.png`))).toMatch(/could not be reached/);
+    expect(await refusal(fetcher({ allowedHosts: [`127.0.0.1:${closedPort}`] }).fetch(`http://127.0.0.1:${closedPort}/image.png`))).toMatch(
+      /could not be reached/,
+    );
     expect(await refusal(fetcher().fetch(`http://user:secret@127.0.0.1:${port}/image.png`))).toMatch(/credentials/);
     expect(await refusal(fetcher({ allowedHosts: [] }).fetch(url('/image.png')))).toMatch(/not on this server's list/);
     expect(hits).toEqual(['/error']);
   });
 
-  it('takes host:port entries for one port only', async () => {
+  it('takes host:port entries for that port only, and a bare host for the default ports only', async () => {
     expect((await fetcher({ allowedHosts: [`127.0.0.1:${port}`] }).fetch(url('/image.png'))).length).toBe(PNG.length);
     await refusal(fetcher({ allowedHosts: ['127.0.0.1:1'] }).fetch(url('/image.png')));
+    // A bare host is no licence to probe that machine's other ports (databases, admin consoles …).
+    expect(await refusal(fetcher({ allowedHosts: ['127.0.0.1'] }).fetch(url('/image.png')))).toBe(
+      `the host 127.0.0.1:${port} is not on this server's list of image hosts.`,
+    );
+    expect(hits).toEqual(['/image.png']);
+    // The default port, written or not, is the bare host's.
+    const refusedBefore = async (text: string, allowed: string[]) =>
+      (await refusal(fetcher({ allowedHosts: allowed, timeoutMs: 300 }).fetch(text))).includes("not on this server's list");
+    expect(await refusedBefore('http://127.0.0.1:80/image.png', ['127.0.0.1'])).toBe(false);
+    expect(await refusedBefore('https://127.0.0.1/image.png', ['127.0.0.1:443'])).toBe(false);
+    expect(await refusedBefore('https://127.0.0.1:80/image.png', ['127.0.0.1'])).toBe(true);
   });
 });

@@ -80,7 +80,7 @@ describe('with a local HTTP server', () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   remoteImageFetcherContract('HTTP adapter', () => ({
-    fetcher: new HttpRemoteImageFetcher({ allowedHosts: ['127.0.0.1'], maxBytes: 64 * 1024, timeoutMs: 5000 }),
+    fetcher: new HttpRemoteImageFetcher({ allowedHosts: [`127.0.0.1:${port}`], maxBytes: 64 * 1024, timeoutMs: 5000 }),
     serve: (path, bytes) => {
       files.set(path, bytes);
       return `http://127.0.0.1:${port}${path}`;
