@@ -9,6 +9,32 @@ import { ConfigModule } from './config/config.module';
 import { ConfiguredPassTypeInitializer } from './configured-pass-type.initializer';
 import { CoreModule } from './core.module';
 
+/** A query parameter that carries an API key, by its decoded name (`api%5Fkey` is `api_key` too). */
+const API_KEY_PARAMETER = /^api_(key|token)(?![a-z0-9_])/i;
+
+/** The request URL as logged: the values of API key parameters replaced, however their names are encoded. */
+export function redactApiKeys(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return url;
+  const pairs = url
+    .slice(queryStart + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const name = equals === -1 ? pair : pair.slice(0, equals);
+      return equals !== -1 && API_KEY_PARAMETER.test(decodedName(name)) ? `${name}=[redacted]` : pair;
+    });
+  return `${url.slice(0, queryStart + 1)}${pairs.join('&')}`;
+}
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
+
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -25,7 +51,7 @@ export class AppModule {
               req: (req: { method: string; url: string; id: unknown }) => ({
                 id: req.id,
                 method: req.method,
-                url: req.url.replace(/([?&](api_token|api_key)=)[^&]*/gi, '$1[redacted]'),
+                url: redactApiKeys(req.url),
               }),
             },
           },
