@@ -169,16 +169,9 @@ export class SkycoreActions {
 
   /** §3.3: stores the data; the pass is issued by generatePassById. */
   private async addPassData(accountId: number, request: SkycoreRequest): Promise<ResponseElements> {
-    const template = await this.getTemplate.execute(accountId, requireTemplateId(request));
-    const data = readPassData(template, request.passData ?? {}, 'new', null);
-    const pass = await this.preparePassData.execute({
-      accountId,
-      templateId: template.id,
-      content: await this.withThumbnail(data),
-      recipient: data.recipient,
-    });
+    const pass = await this.storePassData(accountId, request);
     return [
-      ['PASSTEMPLATEID', template.id],
+      ['PASSTEMPLATEID', pass.templateId],
       ['PASSDATAID', pass.passDataId],
     ];
   }
@@ -188,14 +181,7 @@ export class SkycoreActions {
    * stored, the data is deleted again, since the client never learns its PASSDATAID.
    */
   private async generatePass(accountId: number, request: SkycoreRequest): Promise<ResponseElements> {
-    const template = await this.getTemplate.execute(accountId, requireTemplateId(request));
-    const data = readPassData(template, request.passData ?? {}, 'new', null);
-    const prepared = await this.preparePassData.execute({
-      accountId,
-      templateId: template.id,
-      content: await this.withThumbnail(data),
-      recipient: data.recipient,
-    });
+    const prepared = await this.storePassData(accountId, request);
     let issued: Pass;
     try {
       issued = await this.issuePreparedPass.execute(accountId, prepared.passDataId);
@@ -224,6 +210,18 @@ export class SkycoreActions {
       ['PASSDATAID', updated.passDataId],
       ['UPDATESTATUSID', `${updated.id}-${updated.version}`],
     ];
+  }
+
+  /** The PASSDATA of addPassData and generatePass, checked against the template and stored unissued. */
+  private async storePassData(accountId: number, request: SkycoreRequest): Promise<Pass> {
+    const template = await this.getTemplate.execute(accountId, requireTemplateId(request));
+    const data = readPassData(template, request.passData ?? {}, 'new', null);
+    return this.preparePassData.execute({
+      accountId,
+      templateId: template.id,
+      content: await this.withThumbnail(data),
+      recipient: data.recipient,
+    });
   }
 
   /** §3.6 response: CUSTOMPASSID is empty when none was given. */

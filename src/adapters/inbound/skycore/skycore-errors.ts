@@ -70,10 +70,16 @@ type Mapping = 'internal' | ((error: DomainError) => SkycoreFailure);
 const code = (skycoreCode: string): Mapping => () => failure(skycoreCode);
 /** E100 with the domain's own message, which names what was wrong without internals. */
 const invalid: Mapping = (error) => new SkycoreFailure('E100', `Invalid request: ${error.message}`);
-const slot = (base: number, what: string): Mapping => (error) => {
-  const n = Number(error.details.slot);
-  return new SkycoreFailure(`E${base + n}`, `${what} ${n} is not accepted: it must be set Dynamic in the pass template.`);
-};
+
+/** E870–E879: relevance location slot n (1–10) is not dynamic in the template. */
+export function locationNotDynamic(n: number): SkycoreFailure {
+  return new SkycoreFailure(`E${869 + n}`, `Relevance location ${n} is not accepted: location ${n} must be set Dynamic in the pass template.`);
+}
+
+/** E950–E959: iBeacon slot n (1–10) is not dynamic in the template. */
+export function beaconNotDynamic(n: number): SkycoreFailure {
+  return new SkycoreFailure(`E${949 + n}`, `iBeacon ${n} is not accepted: iBeacon ${n} must be set Dynamic in the pass template.`);
+}
 
 /**
  * The one table from domain error codes to Skycore codes. Every domain code has an entry, so a new
@@ -111,10 +117,10 @@ export const DOMAIN_ERROR_TABLE: Readonly<Record<DomainErrorCode, Mapping>> = {
   [DomainErrorCode.DateInvalid]: invalid,
   [DomainErrorCode.TooManyLocations]: invalid,
   [DomainErrorCode.LocationInvalid]: invalid,
-  [DomainErrorCode.LocationNotDynamic]: slot(869, 'Relevance location'),
+  [DomainErrorCode.LocationNotDynamic]: (error) => locationNotDynamic(Number(error.details.slot)),
   [DomainErrorCode.TooManyBeacons]: invalid,
   [DomainErrorCode.BeaconInvalid]: invalid,
-  [DomainErrorCode.BeaconNotDynamic]: slot(949, 'iBeacon'),
+  [DomainErrorCode.BeaconNotDynamic]: (error) => beaconNotDynamic(Number(error.details.slot)),
   [DomainErrorCode.BarcodeMessageRequired]: code('E803'),
   [DomainErrorCode.RecipientRequired]: code('E833'),
   [DomainErrorCode.RecipientEmailInvalid]: code('E804'),

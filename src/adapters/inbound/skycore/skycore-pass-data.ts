@@ -4,7 +4,7 @@ import type { PassTemplate } from '../../../domain/pass-template';
 import { allowedImageKinds } from '../../../domain/pass-style';
 import type { Recipient } from '../../../domain/recipient';
 import { Beacon, Location, MAX_BEACONS, MAX_LOCATIONS } from '../../../domain/relevance';
-import { SkycoreFailure } from './skycore-errors';
+import { beaconNotDynamic, locationNotDynamic, SkycoreFailure } from './skycore-errors';
 
 /**
  * Skycore's field slots (reference §2): each prefix addresses the template's fields of one section
@@ -139,12 +139,7 @@ function readLocationSlots(
     const longitude = data[`RELLONGITUDE${n}`];
     if (latitude === undefined && longitude === undefined) continue;
     given = true;
-    if (n > template.dynamicLocationSlots()) {
-      throw new SkycoreFailure(
-        `E${869 + n}`,
-        `Relevance location ${n} is not accepted: location ${n} must be set Dynamic in the pass template.`,
-      );
-    }
+    if (n > template.dynamicLocationSlots()) throw locationNotDynamic(n);
     const lat = coordinate(latitude, 90);
     if (lat === null) {
       throw new SkycoreFailure(`E${879 + n}`, `RELLATITUDE${n} is invalid: a decimal number from -90 to 90 is required.`);
@@ -185,9 +180,7 @@ function readBeaconSlots(
     const text = data[`IBEACONTEXT${n}`];
     if (uuid === undefined && major === undefined && minor === undefined && text === undefined) continue;
     given = true;
-    if (n > template.dynamicBeaconSlots()) {
-      throw new SkycoreFailure(`E${949 + n}`, `iBeacon ${n} is not accepted: iBeacon ${n} must be set Dynamic in the pass template.`);
-    }
+    if (n > template.dynamicBeaconSlots()) throw beaconNotDynamic(n);
     if (uuid === undefined) throw new SkycoreFailure(`E${989 + n}`, `IBEACONUUID${n} is required when iBeacon ${n} is used.`);
     if (!UUID.test(uuid)) {
       throw new SkycoreFailure(`E${959 + n}`, `IBEACONUUID${n} is invalid: a UUID like E2C56DB5-DFFB-48D2-B060-D0F5A71096E0 is required.`);

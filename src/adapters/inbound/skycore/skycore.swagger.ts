@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PASS_ACTIONS } from './skycore-actions';
+import { failure } from './skycore-errors';
 import { failureXml, successXml } from './skycore-response';
 
 /**
@@ -111,52 +112,19 @@ const RESPONSES: Record<string, { summary: string; value: string }> = {
     ]),
   },
   deletePassData: { summary: 'deletePassData: Success', value: successXml([]) },
-  E104: {
-    summary: 'Failure E104: the API key is not valid',
-    value: failureXml({ code: 'E104', info: 'User authentication failed. The API key is not valid.' }),
-  },
-  E800: {
-    summary: 'Failure E800 (getPassTemplateIds): no templates',
-    value: failureXml({ code: 'E800', info: 'There are no pass templates in this account.' }),
-  },
-  E802: {
-    summary: 'Failure E802: unknown, deleted or another account\'s template',
-    value: failureXml({
-      code: 'E802',
-      info: 'Invalid passtemplateid: the pass template does not exist, was deleted or belongs to another user.',
-    }),
-  },
-  E803: {
-    summary: 'Failure E803: the template needs a BARCODEVALUE',
-    value: failureXml({
-      code: 'E803',
-      info: "The barcodevalue is required: the pass template takes each pass's barcode value from the pass data.",
-    }),
-  },
-  E808: {
-    summary: 'Failure E808: unknown, deleted or another account\'s PASSDATAID',
-    value: failureXml({
-      code: 'E808',
-      info: 'Invalid passdataid: the pass data does not exist, was deleted or belongs to another user.',
-    }),
-  },
+  E104: { summary: 'Failure E104: the API key is not valid', value: failureXml(failure('E104', 'The API key is not valid.')) },
+  E800: { summary: 'Failure E800 (getPassTemplateIds): no templates', value: failureXml(failure('E800')) },
+  E802: { summary: 'Failure E802: unknown, deleted or another account\'s template', value: failureXml(failure('E802')) },
+  E803: { summary: 'Failure E803: the template needs a BARCODEVALUE', value: failureXml(failure('E803')) },
+  E808: { summary: 'Failure E808: unknown, deleted or another account\'s PASSDATAID', value: failureXml(failure('E808')) },
   E843: {
     summary: 'Failure E843: PRIMARYVALUE1 on a field that is not dynamic',
-    value: failureXml({
-      code: 'E843',
-      info: 'PRIMARYVALUE1 is not accepted: field "name" must be set Dynamic in the pass template.',
-    }),
+    value: failureXml({ code: 'E843', info: 'PRIMARYVALUE1 is not accepted: field "name" must be set Dynamic in the pass template.' }),
   },
-  E830: {
-    summary: 'Failure E830 (generatePass / generatePassById): internal error',
-    value: failureXml({ code: 'E830', info: 'The pass was not generated: internal error.' }),
-  },
+  E830: { summary: 'Failure E830 (generatePass / generatePassById): internal error', value: failureXml(failure('E830')) },
   E108: {
     summary: 'Failure E108: not well-formed XML, or a DTD',
-    value: failureXml({
-      code: 'E108',
-      info: 'XML parse error: DTDs and entity declarations (DOCTYPE, ENTITY) are not accepted.',
-    }),
+    value: failureXml({ code: 'E108', info: 'XML parse error: DTDs and entity declarations (DOCTYPE, ENTITY) are not accepted.' }),
   },
 };
 
