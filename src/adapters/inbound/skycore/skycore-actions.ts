@@ -28,14 +28,14 @@ export const PASS_ACTIONS = [
   'generatepassbyid',
   'generatepass',
 ] as const;
-export type PassAction = (typeof PASS_ACTIONS)[number];
+type PassAction = (typeof PASS_ACTIONS)[number];
 
 /**
  * Actions of Skycore 1.3 that passgate does not offer: the email and MMS pass deliveries (§3.8–3.10)
  * and the SMS/MMS/email/user actions (§6). A client calling one learns it is not available (E107)
  * rather than that it does not exist (E101).
  */
-export const UNAVAILABLE_ACTIONS: ReadonlySet<string> = new Set([
+const UNAVAILABLE_ACTIONS: ReadonlySet<string> = new Set([
   'sendpassinemail',
   'sendpassinmms',
   'getpassemailtemplate',

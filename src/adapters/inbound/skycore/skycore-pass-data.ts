@@ -46,7 +46,7 @@ export interface SkycorePassData {
  * `update`: updatePass, where those are not part of the data (§3.4) and are ignored like any other
  * element Skycore does not know ("other extra data is silently ignored", §2).
  */
-export type PassDataUse = 'new' | 'update';
+type PassDataUse = 'new' | 'update';
 
 /**
  * Turns PASSDATA (or `pd_*`) into the content of a pass of `template`, checking every slot against

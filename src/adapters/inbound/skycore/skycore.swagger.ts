@@ -112,18 +112,28 @@ const RESPONSES: Record<string, { summary: string; value: string }> = {
     ]),
   },
   deletePassData: { summary: 'deletePassData: Success', value: successXml([]) },
-  E104: { summary: 'Failure E104: the API key is not valid', value: failureXml(failure('E104', 'The API key is not valid.')) },
+  E104: { summary: 'Failure E104 (any action): the API key is not valid', value: failureXml(failure('E104', 'The API key is not valid.')) },
   E800: { summary: 'Failure E800 (getPassTemplateIds): no templates', value: failureXml(failure('E800')) },
-  E802: { summary: 'Failure E802: unknown, deleted or another account\'s template', value: failureXml(failure('E802')) },
-  E803: { summary: 'Failure E803: the template needs a BARCODEVALUE', value: failureXml(failure('E803')) },
-  E808: { summary: 'Failure E808: unknown, deleted or another account\'s PASSDATAID', value: failureXml(failure('E808')) },
+  E802: {
+    summary: 'Failure E802 (getPassTemplate, addPassData, generatePass): unknown, deleted or another account\'s template',
+    value: failureXml(failure('E802')),
+  },
+  E803: { summary: 'Failure E803 (addPassData, generatePass): the template needs a BARCODEVALUE', value: failureXml(failure('E803')) },
+  E808: {
+    summary: 'Failure E808 (generatePassById, updatePass, deletePassData): unknown, deleted or another account\'s PASSDATAID',
+    value: failureXml(failure('E808')),
+  },
   E843: {
-    summary: 'Failure E843: PRIMARYVALUE1 on a field that is not dynamic',
+    summary: 'Failure E843 (addPassData, updatePass, generatePass): PRIMARYVALUE1 on a field that is not dynamic',
     value: failureXml({ code: 'E843', info: 'PRIMARYVALUE1 is not accepted: field "name" must be set Dynamic in the pass template.' }),
+  },
+  E824: {
+    summary: 'Failure E824 (updatePass): no PASSDATA',
+    value: failureXml(failure('E824', 'Give the new values in <PASSDATA> (or pd_ parameters).')),
   },
   E830: { summary: 'Failure E830 (generatePass / generatePassById): internal error', value: failureXml(failure('E830')) },
   E108: {
-    summary: 'Failure E108: not well-formed XML, or a DTD',
+    summary: 'Failure E108 (any action): not well-formed XML, or a DTD',
     value: failureXml({ code: 'E108', info: 'XML parse error: DTDs and entity declarations (DOCTYPE, ENTITY) are not accepted.' }),
   },
 };
