@@ -1,13 +1,15 @@
 import { decodeXmlDocument, SKYCORE_MAX_XML_BYTES, parseSkycoreXml } from '../../../../src/adapters/inbound/skycore/skycore-xml';
 
-function failureOf(document: string): { code: string; info: string } {
+function failureOfRunning(run: () => unknown): { code: string; info: string } {
   try {
-    parseSkycoreXml(document);
+    run();
   } catch (error) {
     return error as { code: string; info: string };
   }
-  throw new Error('parsed');
+  throw new Error('no failure');
 }
+
+const failureOf = (document: string) => failureOfRunning(() => parseSkycoreXml(document));
 
 describe('parseSkycoreXml', () => {
   it('reads REQUEST into upper-cased elements, PASSDATA nested, values trimmed', () => {
@@ -78,14 +80,7 @@ describe('parseSkycoreXml', () => {
 
 describe('decodeXmlDocument', () => {
   const DOCUMENT = '<REQUEST><A>Zoë ☃ 😀</A></REQUEST>';
-  const decodeFailure = (bytes: Uint8Array): { code: string; info: string } => {
-    try {
-      decodeXmlDocument(bytes);
-    } catch (error) {
-      return error as { code: string; info: string };
-    }
-    throw new Error('decoded');
-  };
+  const decodeFailure = (bytes: Uint8Array) => failureOfRunning(() => decodeXmlDocument(bytes));
 
   it('reads UTF-8, with or without a byte order mark', () => {
     expect(decodeXmlDocument(Buffer.from(DOCUMENT))).toBe(DOCUMENT);
