@@ -53,35 +53,38 @@ export function expandBracketKeys(flat: Plain, refused: Problem[] = []): Plain {
 interface Place {
   value: unknown;
   parent: Place | null;
-  /** `.key`, `[index]`, or the parameter's name. */
-  segment: string;
+  /** The key or index in the parent; the parameter's name at the top. */
+  key: string | number;
 }
 
 function pathOf(place: Place): string {
   const segments: string[] = [];
-  for (let at: Place | null = place; at !== null; at = at.parent) segments.push(at.segment);
+  for (let at: Place | null = place; at !== null; at = at.parent) {
+    segments.push(typeof at.key === 'number' ? `[${at.key}]` : at.parent === null ? at.key : `.${at.key}`);
+  }
   return segments.reverse().join('').replace(/^\./, '');
 }
 
 /**
- * The paths of the texts (values or keys) in a parameter that hold U+0000. No Passdock value has a
- * use for it, and PostgreSQL text columns refuse it, so such a request would otherwise end in a
- * database error. Walks with a list rather than recursion: a JSON body may nest deeper than the stack.
+ * The paths of the texts (values or keys) in a parameter that hold U+0000, in document order. No
+ * Passdock value has a use for it, and PostgreSQL text columns refuse it, so such a request would
+ * otherwise end in a database error. Walks with a list rather than recursion: a JSON body may nest
+ * deeper than the stack.
  */
 export function pathsWithNulCharacter(root: unknown, rootPath: string): string[] {
   const found: string[] = [];
-  const pending: Place[] = [{ value: root, parent: null, segment: rootPath }];
+  const pending: Place[] = [{ value: root, parent: null, key: rootPath }];
   for (let place = pending.pop(); place !== undefined; place = pending.pop()) {
-    const { value, segment } = place;
+    const { value, key } = place;
     // A key with NUL names the place itself; what it holds is not looked at.
-    if (segment.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000'))) {
+    if ((typeof key === 'string' && key.includes('\u0000')) || (typeof value === 'string' && value.includes('\u0000'))) {
       found.push(pathOf(place));
     } else if (Array.isArray(value)) {
       // Pushed last to first, so the paths come out in document order.
-      for (let index = value.length - 1; index >= 0; index -= 1) pending.push({ value: value[index], parent: place, segment: `[${index}]` });
+      for (let index = value.length - 1; index >= 0; index -= 1) pending.push({ value: value[index], parent: place, key: index });
     } else if (isPlainObject(value)) {
-      const entries = Object.entries(value);
-      for (let index = entries.length - 1; index >= 0; index -= 1) pending.push({ value: entries[index][1], parent: place, segment: `.${entries[index][0]}` });
+      const keys = Object.keys(value);
+      for (let index = keys.length - 1; index >= 0; index -= 1) pending.push({ value: value[keys[index]], parent: place, key: keys[index] });
     }
   }
   return found;
@@ -91,31 +94,32 @@ function nulCharacterMessage(field: string): string {
   return `${field} holds a NUL character (U+0000), which no text may hold.`;
 }
 
-function assign(target: Plain, path: string[], value: unknown): void {
-  const [segment, ...rest] = path;
-  if (rest.length === 0) {
+/** Sets `value` at `path[from…]` below `target`, making the hashes and lists on the way. */
+function assign(target: Plain, path: readonly string[], value: unknown, from = 0): void {
+  const segment = path[from];
+  if (from === path.length - 1) {
     target[segment] = value;
     return;
   }
-  if (rest[0] === '') {
+  if (path[from + 1] === '') {
     // `name[]` or `name[][child]`: one element per value.
     const values = Array.isArray(value) ? value : [value];
     const list = Array.isArray(target[segment]) ? (target[segment] as unknown[]) : [];
     target[segment] = list;
     values.forEach((element, index) => {
-      if (rest.length === 1) {
+      if (from + 1 === path.length - 1) {
         list[index] = element;
         return;
       }
       const item = isPlainObject(list[index]) ? (list[index] as Plain) : {};
       list[index] = item;
-      assign(item, rest.slice(1), element);
+      assign(item, path, element, from + 2);
     });
     return;
   }
   const child = isPlainObject(target[segment]) ? (target[segment] as Plain) : {};
   target[segment] = child;
-  assign(child, rest, value);
+  assign(child, path, value, from + 1);
 }
 
 /**
