@@ -54,3 +54,16 @@ export async function timedPhase(
 export function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
+
+/**
+ * The same event-loop delay histogram over `durationMs` of doing nothing: the control. On a
+ * machine where other processes compete for the CPUs it is well above 1 ms, and so is every other
+ * delay measured then.
+ */
+export async function idleEventLoopMaxMs(durationMs: number): Promise<number> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  await new Promise((resolve) => setTimeout(resolve, durationMs));
+  histogram.disable();
+  return histogram.max / 1e6;
+}

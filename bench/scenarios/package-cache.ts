@@ -70,6 +70,9 @@ export const packageCacheScenario: Scenario = {
         memoryHitsPerSecond: perSecond(memory),
         databaseHitsPerSecond: perSecond(fromDatabase),
         eventLoopMaxMs: Math.max(signAndStore.eventLoopMaxMs, memory.eventLoopMaxMs, fromDatabase.eventLoopMaxMs),
+        signAndStoreEventLoopMaxMs: signAndStore.eventLoopMaxMs,
+        memoryEventLoopMaxMs: memory.eventLoopMaxMs,
+        databaseEventLoopMaxMs: fromDatabase.eventLoopMaxMs,
         memoryBytes: first.memoryUsage.bytes,
         postgres: context.postgresUrl === null ? 0 : 1,
       };
@@ -99,6 +102,7 @@ export const packageCacheScenario: Scenario = {
         unit: 'ms',
         value: tiers.eventLoopMaxMs,
         target: { text: '≤ 10 ms', met: tiers.eventLoopMaxMs <= 10 },
+        note: `largest of sign and store ${tiers.signAndStoreEventLoopMaxMs.toFixed(1)} ms, memory ${tiers.memoryEventLoopMaxMs.toFixed(1)} ms, database ${tiers.databaseEventLoopMaxMs.toFixed(1)} ms`,
       },
       {
         figure: 'peak RSS, package cache',
