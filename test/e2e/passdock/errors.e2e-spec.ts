@@ -319,6 +319,16 @@ describe('Passdock errors', () => {
       await new Promise<void>((resolve) => (t.server() as { listening: boolean }).listening ? resolve() : t.server().listen(0, '127.0.0.1', resolve));
     });
 
+    it('refuses a multipart body without a declared length, or declaring more than the limit, before reading it', async () => {
+      const multipart = 'multipart/form-data; boundary=X';
+      const body = '--X\r\nContent-Disposition: form-data; name="pass"\r\n\r\n{}\r\n--X--\r\n';
+      const path = api(`/templates/${templateId}/passes?errors=true`);
+      const chunked = await rawRequest('POST', path, { 'content-type': multipart, 'transfer-encoding': 'chunked' }, body);
+      expect(chunked).toEqual({ status: 400, body: { status: 400, errors: [expect.objectContaining({ code: 'MALFORMED_REQUEST' })] } });
+      const huge = await rawRequest('POST', path, { 'content-type': multipart, 'content-length': String(11 * 1024 * 1024) }, '');
+      expect(huge).toEqual({ status: 413, body: { status: 413, errors: [expect.objectContaining({ code: 'REQUEST_TOO_LARGE' })] } });
+    });
+
     it('takes a body without Content-Type as a form, as the passdock npm client sends it', async () => {
       const body = `pass=${encodeURIComponent('{"serial_number":"UNTYPED-1","gate":"9"}')}&api_token=${apiKey}`;
       const created = await rawRequest('POST', `/api/v1/templates/${templateId}/passes`, { 'Content-Length': String(Buffer.byteLength(body)) }, body);

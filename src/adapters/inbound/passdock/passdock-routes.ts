@@ -32,7 +32,7 @@ export function configurePassdockRoutes(fastify: FastifyInstance): void {
     if (!route.url.startsWith(PASSDOCK_PREFIX) || config?.[JSON_SUFFIX_ROUTE]) return;
     route.errorHandler = answerUnreadableRequest;
     const preParsing = route.preParsing === undefined ? [] : Array.isArray(route.preParsing) ? route.preParsing : [route.preParsing];
-    route.preParsing = [...preParsing, readAsRails];
+    route.preParsing = [...preParsing, readAsRails, boundMultipart];
     // HEAD routes are Fastify's own twins of GET routes; the GET twin brings its HEAD along.
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (ENDS_WITH_PARAMETER.test(route.url) || methods.every((method) => method === 'HEAD')) return;
@@ -71,6 +71,30 @@ async function readAsRails(request: FastifyRequest, _reply: FastifyReply, payloa
   if (empty) delete headers['content-type'];
   else if (!headers['content-type']) headers['content-type'] = 'application/x-www-form-urlencoded';
   return payload;
+}
+
+/** The same limit as every other body (FastifyAdapter's bodyLimit in bootstrap.ts). */
+export const PASSDOCK_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * @fastify/multipart reads the raw request past Fastify's body limit, so a multipart body is
+ * bounded by its declared length (Node never reads past it), which is therefore required: a
+ * chunked form could otherwise hold hundreds of megabytes of fields in memory.
+ */
+async function boundMultipart(request: FastifyRequest, _reply: FastifyReply, payload: Readable): Promise<Readable> {
+  if (!String(request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/')) return payload;
+  const declared = Number(request.headers['content-length']);
+  if (request.headers['content-length'] === undefined || !Number.isFinite(declared)) {
+    throw requestError(411, 'a multipart body needs a Content-Length header.');
+  }
+  if (declared > PASSDOCK_MAX_BODY_BYTES) throw requestError(413, 'the request body is larger than the server accepts.');
+  return payload;
+}
+
+function requestError(statusCode: number, message: string): FastifyError {
+  const error = new Error(message) as FastifyError;
+  error.statusCode = statusCode;
+  return error;
 }
 
 function answerUnreadableRequest(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
