@@ -71,11 +71,12 @@ export class IssueOrUpdatePass {
       const template = await this.templates.findForAccount(command.accountId, command.templateId);
       if (!template) throw new DomainError(DomainErrorCode.TemplateNotFound, `No template ${command.templateId}.`);
       const now = this.clock.now();
+      const before = existing.version;
       existing.update(template, command.content, now);
       if (command.redeemed === true) existing.redeem(now);
       if (command.redeemed === false) existing.unredeem(now);
       existing.markIssued(now);
-      await this.passes.save(existing);
+      if (existing.version !== before) await this.passes.save(existing);
       return existing;
     });
   }

@@ -22,10 +22,11 @@ export class UpdatePass {
     return retryOnConcurrentChange(async () => {
       const { pass, template } = await loadAccountPass(this.passes, this.templates, accountId, passId);
       const now = this.clock.now();
+      const before = pass.version;
       pass.update(template, content, now);
       if (redeemed === true) pass.redeem(now);
       if (redeemed === false) pass.unredeem(now);
-      await this.passes.save(pass);
+      if (pass.version !== before) await this.passes.save(pass);
       return pass;
     });
   }

@@ -27,6 +27,7 @@ export const DomainErrorCode = {
   FieldNotDynamic: 'FIELD_NOT_DYNAMIC',
   FieldValueInvalid: 'FIELD_VALUE_INVALID',
   DateInvalid: 'DATE_INVALID',
+  TextInvalid: 'TEXT_INVALID',
   TooManyLocations: 'TOO_MANY_LOCATIONS',
   LocationInvalid: 'LOCATION_INVALID',
   LocationNotDynamic: 'LOCATION_NOT_DYNAMIC',

@@ -2,6 +2,7 @@ import { DomainError, DomainErrorCode } from './errors';
 import { FIELD_SECTIONS, FieldDefinition, FieldOverride, FieldSection, TemplateFields, validateFields } from './fields';
 import { hasIcon, ImageSet, validateImages } from './images';
 import { allowedImageKinds, StyleChoice, validateStyleChoice } from './pass-style';
+import { assertNoNulCharacter } from './text';
 import {
   Beacon,
   Location,
@@ -234,6 +235,8 @@ export class PassTemplate implements TemplateDefinition {
   }
 
   private apply(definition: TemplateDefinition, now: Date): void {
+    const { images: _images, ...text } = definition;
+    assertNoNulCharacter(text, 'template');
     const style = validateStyleChoice(definition);
     const images = { ...definition.images };
     validateImages(images, allowedImageKinds(style));

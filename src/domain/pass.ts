@@ -13,7 +13,8 @@ import {
   validateDate,
   validateLocations,
 } from './relevance';
-import { constantTimeEquals, randomHex, randomUrlSafe } from './secrets';
+import { constantTimeEquals, randomHex, randomUrlSafe, sha256Hex } from './secrets';
+import { assertNoNulCharacter } from './text';
 
 /** Per-pass content. Absent members leave the current value alone; null clears it. */
 export interface PassContent {
@@ -190,8 +191,10 @@ export class Pass {
   /** Changes this pass's content and advances its version. */
   update(template: PassTemplate, content: PassContent, now: Date): void {
     this.assertNotVoided();
+    const before = this.contentFingerprint();
     this.applyContent(template, content);
-    this.touch(now);
+    // Resending the same values is no change: no new version, so no push to every device.
+    if (this.contentFingerprint() !== before) this.touch(now);
   }
 
   redeem(now: Date): void {
@@ -251,7 +254,25 @@ export class Pass {
     }
   }
 
+  /** Everything a client's content sets, images by their SHA-256, in one comparable string. */
+  private contentFingerprint(): string {
+    const images = Object.entries(this.images).map(([name, bytes]) => [name, sha256Hex(bytes)]);
+    return JSON.stringify([
+      this.fieldValues,
+      this.barcodeMessage,
+      this.barcodeAltText,
+      this.locations,
+      this.beacons,
+      this.relevantDate,
+      this.expirationDate,
+      images,
+      this.customPassId,
+    ]);
+  }
+
   private applyContent(template: PassTemplate, content: PassContent): void {
+    const { images: _images, ...text } = content;
+    assertNoNulCharacter(text, 'pass');
     const fieldValues = { ...this.fieldValues };
     if (content.fields) {
       template.assertOverridable(content.fields);

@@ -25,7 +25,13 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 const W3C_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 export function isW3cDateTime(text: string): boolean {
-  return W3C_DATE_TIME.test(text) && !Number.isNaN(Date.parse(text));
+  const match = W3C_DATE_TIME.exec(text);
+  if (!match || Number.isNaN(Date.parse(text))) return false;
+  // Date.parse rolls 2026-02-30 over into March; the calendar has no such day.
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const [hours, minutes] = text.slice(11, 16).split(':').map(Number);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hours <= 23 && minutes <= 59;
 }
 
 export function validateDate(text: string | null, what: string): string | null {

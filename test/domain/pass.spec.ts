@@ -217,4 +217,26 @@ describe('Pass', () => {
     expect(() => Pass.prepare(personal, '1', {}, T0, null)).toThrow(withCode(DomainErrorCode.RecipientRequired));
     expect(Pass.prepare(personal, '1', {}, T0, { ...none, phone: '17743199144' }).recipient).toEqual({ ...none, phone: '17743199144' });
   });
+
+  it('keeps its version when an update sets what it already has', () => {
+    const template = boardingTemplate();
+    const pass = Pass.issue(template, '1', { fields: { gate: { value: '53' } }, images: { 'footer.png': aPng(1) } }, T0);
+    pass.update(template, { fields: { gate: { value: '53' } }, images: { 'footer.png': aPng(1) } }, new Date(T0.getTime() + 1));
+    expect(pass.version).toBe(1);
+    pass.update(template, { images: { 'footer.png': aPng(2) } }, new Date(T0.getTime() + 2));
+    expect(pass.version).toBe(2);
+    pass.update(template, { fields: { gate: { value: '54' } } }, new Date(T0.getTime() + 3));
+    expect(pass.version).toBe(3);
+  });
+
+  it('refuses a NUL character in any text it is given, which PostgreSQL could not store', () => {
+    const template = boardingTemplate();
+    expect(() => Pass.issue(template, '1', { fields: { gate: { value: 'A\u0000' } } }, T0)).toThrow(
+      expect.objectContaining({ code: DomainErrorCode.TextInvalid, details: { field: 'pass.fields.gate.value' } }),
+    );
+    expect(() => Pass.issue(template, '1', { barcodeMessage: '\u0000' }, T0)).toThrow(withCode(DomainErrorCode.TextInvalid));
+    expect(() => PassTemplate.create(7, aTemplateDefinition({ title: 'T\u0000' }), T0)).toThrow(
+      withCode(DomainErrorCode.TextInvalid),
+    );
+  });
 });

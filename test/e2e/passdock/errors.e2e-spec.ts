@@ -306,7 +306,7 @@ describe('Passdock errors', () => {
     const rawRequest = (method: string, path: string, headers: Record<string, string>, body: string) =>
       new Promise<{ status: number; body: unknown }>((resolve, reject) => {
         const server = t.server() as { address(): AddressInfo };
-        const sent = httpRequest({ host: '127.0.0.1', port: server.address().port, method, path, headers }, (response) => {
+        const sent = httpRequest({ host: '127.0.0.1', port: server.address().port, method, path, headers, agent: false }, (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }));
@@ -325,7 +325,7 @@ describe('Passdock errors', () => {
       const path = api(`/templates/${templateId}/passes?errors=true`);
       const chunked = await rawRequest('POST', path, { 'content-type': multipart, 'transfer-encoding': 'chunked' }, body);
       expect(chunked).toEqual({ status: 400, body: { status: 400, errors: [expect.objectContaining({ code: 'MALFORMED_REQUEST' })] } });
-      const huge = await rawRequest('POST', path, { 'content-type': multipart, 'content-length': String(11 * 1024 * 1024) }, '');
+      const huge = await rawRequest('POST', path, { 'content-type': multipart, 'content-length': String(11 * 1024 * 1024), connection: 'close' }, '');
       expect(huge).toEqual({ status: 413, body: { status: 413, errors: [expect.objectContaining({ code: 'REQUEST_TOO_LARGE' })] } });
     });
 

@@ -166,8 +166,14 @@ describe('Skycore XML API: flows', () => {
       { latitude: 51.5072, longitude: -0.1276 },
     ]);
 
+    // The same data again changes nothing: no new version, so no push; the status id says so.
     const again = await service.xml(update);
-    expect(again.UPDATESTATUSID).not.toBe(updated.UPDATESTATUSID);
+    expectSuccess(again);
+    expect(again.UPDATESTATUSID).toBe(updated.UPDATESTATUSID);
+    const changed = await service.xml(
+      requestXml('updatePass', key, `<PASSDATAID>${passDataId}</PASSDATAID>` + passDataXml({ PRIMARYVALUE1: 'Ada' })),
+    );
+    expect(changed.UPDATESTATUSID).not.toBe(updated.UPDATESTATUSID);
 
     expectSuccess(await service.xml(requestXml('deletePassData', key, `<PASSDATAID>${passDataId}</PASSDATAID>`)));
     expectFailure(await service.xml(requestXml('generatePassById', key, `<PASSDATAID>${passDataId}</PASSDATAID>`)), 'E808');

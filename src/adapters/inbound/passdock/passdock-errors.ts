@@ -79,6 +79,7 @@ export const PASSDOCK_STATUS: Readonly<Record<ProblemCode, PassdockStatus>> = {
   [DomainErrorCode.SerialNumberTaken]: 422,
   [DomainErrorCode.FieldValueInvalid]: 422,
   [DomainErrorCode.DateInvalid]: 422,
+  [DomainErrorCode.TextInvalid]: 422,
   [DomainErrorCode.TooManyLocations]: 422,
   [DomainErrorCode.LocationInvalid]: 422,
   [DomainErrorCode.TooManyBeacons]: 422,

@@ -115,6 +115,7 @@ export const DOMAIN_ERROR_TABLE: Readonly<Record<DomainErrorCode, Mapping>> = {
   // A value the field's date or number style cannot take (Skycore's old E810–E820 are gone).
   [DomainErrorCode.FieldValueInvalid]: invalid,
   [DomainErrorCode.DateInvalid]: invalid,
+  [DomainErrorCode.TextInvalid]: invalid,
   [DomainErrorCode.TooManyLocations]: invalid,
   [DomainErrorCode.LocationInvalid]: invalid,
   [DomainErrorCode.LocationNotDynamic]: (error) => locationNotDynamic(Number(error.details.slot)),
