@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { NodeCryptoPassPackager } from '../../src/adapters/outbound/signing/node-crypto-pass.packager';
 import { PasskitGeneratorPassPackager } from '../../src/adapters/outbound/signing/passkit-generator-pass.packager';
 import { verifyPkpass } from '../../src/adapters/outbound/signing/pkpass-verifier';
@@ -12,8 +13,11 @@ const CASES = {
   stock: 'passkit-generator 3.6 (reference)',
 } as const;
 
-/** Packages in flight at once: as many as libuv's default pool has threads for the RSA signatures. */
-const CONCURRENCY = 4;
+/**
+ * Packages in flight at once: one per CPU, so the RSA signatures on libuv's pool keep the other
+ * CPU busy while the event loop prepares the next pass, without more runnable threads than CPUs.
+ */
+const CONCURRENCY = availableParallelism();
 
 /**
  * The packager alone, no HTTP and no database: the seed's boarding pass signed over and over, each
