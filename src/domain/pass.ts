@@ -188,7 +188,7 @@ export class Pass {
     return constantTimeEquals(webToken, this.webToken) && this.isIssued();
   }
 
-  /** Changes this pass's content and advances its version. */
+  /** Changes this pass's content; a change advances its version, the same values again do not. */
   update(template: PassTemplate, content: PassContent, now: Date): void {
     this.assertNotVoided();
     const before = this.contentFingerprint();
