@@ -23,8 +23,8 @@ interface SignatureValues {
 }
 
 interface EncodedValues extends SignatureValues {
+  /** The encoded signing time, null when it cannot be a UTCTime. */
   time: Buffer | null;
-  digestValue: Buffer;
 }
 
 /**
@@ -141,22 +141,29 @@ class SignatureStructure {
 /**
  * asn1js re-encodes a whole tree on every toBER(), certificates included: about 4 ms per
  * signature, eight times the RSA signature itself. But between two signatures by one signer only
- * three values change, and each keeps its encoded length: the signing time (a UTCTime, always
- * 13 characters), the SHA-256 digest (32 bytes) and the RSA signature (the modulus length). So the
- * layout encodes the structures once with placeholder values, remembers where the placeholders'
- * encodings sit, and puts the encodings of the real values (made by asn1js too) in their place.
- * That it gives the very bytes SignatureStructure gives is checked once per signer, on values
- * other than the placeholders; a signing time outside UTCTime's years (from 2050 on,
- * GeneralizedTime, of another length) goes through SignatureStructure itself.
+ * three values change, and each keeps its encoded length: the signing time (a UTCTime, always 13
+ * characters), the SHA-256 digest (an OCTET STRING of 32 bytes) and the RSA signature (an OCTET
+ * STRING as long as the modulus). So the layout encodes the structures once with placeholder
+ * values, remembers where the placeholders sit, and puts the real values in their place: the
+ * digest's and the signature's bytes as they are (the OCTET STRING headers around them stay
+ * right), the signing time as asn1js encodes it (once per second). That this gives the very bytes
+ * SignatureStructure gives is checked once per signer, on values other than the placeholders; a
+ * signing time outside UTCTime's years (from 2050 on, GeneralizedTime, of another length) or a
+ * signature of an unexpected length goes through SignatureStructure itself.
  */
 class SignatureLayout {
+  private lastTime: { second: number; encoded: Buffer } | null = null;
+
   private constructor(
     private readonly structure: SignatureStructure,
     private readonly attributesTemplate: Buffer,
     private readonly contentInfoTemplate: Buffer,
     private readonly slots: {
+      /** Where the encoded UTCTime starts. */
       signingTime: { inAttributes: number; inContentInfo: number };
+      /** Where the digest's 32 bytes start, inside their OCTET STRING. */
       digest: { inAttributes: number; inContentInfo: number };
+      /** Where the signature's bytes start, inside their OCTET STRING. */
       signature: { inContentInfo: number; length: number };
     },
   ) {}
@@ -173,12 +180,10 @@ class SignatureLayout {
       const attributes = structure.signedAttributes(placeholder);
       const contentInfo = structure.contentInfo(placeholder, signature);
       const time = der(signingTimeValue(placeholder.signingTime));
-      const digest = der(new asn1js.OctetString({ valueHex: placeholder.digest }));
-      const signatureValue = der(new asn1js.OctetString({ valueHex: signature }));
       const slots = {
         signingTime: { inAttributes: uniqueOffset(attributes, time), inContentInfo: uniqueOffset(contentInfo, time) },
-        digest: { inAttributes: uniqueOffset(attributes, digest), inContentInfo: uniqueOffset(contentInfo, digest) },
-        signature: { inContentInfo: uniqueOffset(contentInfo, signatureValue), length: signatureValue.length },
+        digest: { inAttributes: uniqueOffset(attributes, placeholder.digest), inContentInfo: uniqueOffset(contentInfo, placeholder.digest) },
+        signature: { inContentInfo: uniqueOffset(contentInfo, signature), length: signatureBytes },
       };
       if ([...Object.values(slots.signingTime), ...Object.values(slots.digest), slots.signature.inContentInfo].includes(-1)) continue;
       const layout = new SignatureLayout(structure, attributes, contentInfo, slots);
@@ -189,35 +194,34 @@ class SignatureLayout {
   }
 
   /**
-   * The values with their encodings, made once for both places they go; `time` is null when the
-   * signing time would not be a UTCTime (RFC 5652 11.3), and the structure then encodes it all.
+   * The values with the signing time's encoding, made once for both places it goes (and reused
+   * within the same second); `time` is null when the signing time would not be a UTCTime
+   * (RFC 5652 11.3), and the structure then encodes it all.
    */
   encode(values: SignatureValues): EncodedValues {
     const year = values.signingTime.getUTCFullYear();
-    return {
-      ...values,
-      time: year >= 1950 && year < 2050 ? der(signingTimeValue(values.signingTime)) : null,
-      digestValue: der(new asn1js.OctetString({ valueHex: values.digest })),
-    };
+    if (year < 1950 || year >= 2050) return { ...values, time: null };
+    const second = Math.floor(values.signingTime.getTime() / 1000);
+    if (this.lastTime?.second !== second) this.lastTime = { second, encoded: der(signingTimeValue(values.signingTime)) };
+    return { ...values, time: this.lastTime.encoded };
   }
 
   signedAttributes(values: EncodedValues): Buffer {
     if (values.time === null) return this.structure.signedAttributes(values);
     const bytes = Buffer.from(this.attributesTemplate);
     values.time.copy(bytes, this.slots.signingTime.inAttributes);
-    values.digestValue.copy(bytes, this.slots.digest.inAttributes);
+    values.digest.copy(bytes, this.slots.digest.inAttributes);
     return bytes;
   }
 
   contentInfo(values: EncodedValues, signature: Buffer): Buffer {
-    const signatureValue = der(new asn1js.OctetString({ valueHex: signature }));
-    if (values.time === null || signatureValue.length !== this.slots.signature.length) {
+    if (values.time === null || signature.length !== this.slots.signature.length) {
       return this.structure.contentInfo(values, signature);
     }
     const bytes = Buffer.from(this.contentInfoTemplate);
     values.time.copy(bytes, this.slots.signingTime.inContentInfo);
-    values.digestValue.copy(bytes, this.slots.digest.inContentInfo);
-    signatureValue.copy(bytes, this.slots.signature.inContentInfo);
+    values.digest.copy(bytes, this.slots.digest.inContentInfo);
+    signature.copy(bytes, this.slots.signature.inContentInfo);
     return bytes;
   }
 
