@@ -8,13 +8,26 @@ import { SKYCORE_MAX_XML_BYTES } from './adapters/inbound/skycore/skycore-xml';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 
+/** The HTTP server under the application: Fastify, with a body limit that fits a template's images. */
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024 });
+}
+
+/** Options of the Nest application: logs buffered until pino takes over, errors thrown rather than exiting. */
+export const APP_OPTIONS = { bufferLogs: true, abortOnError: false } as const;
+
 /** Builds the HTTP application (not yet listening); shared by main.ts and the end-to-end tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024 }),
-    { bufferLogs: true, abortOnError: false },
-  );
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(), APP_OPTIONS);
+  return configureApp(app);
+}
+
+/**
+ * Everything createApp does once the application object exists: logger, body parsers, the
+ * Skycore transport, Swagger, init. Exported for an application built from AppModule another way
+ * (`npm run bench` builds one with a provider overridden, for its stock-packager baseline).
+ */
+export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
   app.useLogger(app.get(Logger));
   await registerBodyParsers(app);
   installSkycoreTransport(app);
