@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import { CachingPassPackager } from '../../src/adapters/outbound/package-cache/caching-pass.packager';
 import { MikroOrmPassPackageStore } from '../../src/adapters/outbound/package-cache/mikro-orm-pass-package.store';
@@ -56,6 +57,10 @@ export const packageCacheScenario: Scenario = {
       await timedPhase((index) => rereading.package(warmUp[index]), { ...all, minCount: WARM_UP, maxCount: WARM_UP });
 
       const signAndStore = await timedPhase((index) => first.package(inputs[index]), all);
+      // Packages are served before they are stored; the phase ends when the database has them all.
+      const drainStart = performance.now();
+      await first.whenStored();
+      const signAndStoreMs = signAndStore.wallMs + (performance.now() - drainStart);
       const memory = await timedPhase((index) => first.package(inputs[index % passCount]), {
         durationMs: context.durationMs,
         concurrency: CONCURRENCY,
@@ -66,7 +71,8 @@ export const packageCacheScenario: Scenario = {
       const perSecond = (stats: { count: number; wallMs: number }) => (stats.count * 1000) / stats.wallMs;
       return {
         passes: passCount,
-        signAndStorePerSecond: perSecond(signAndStore),
+        signAndStorePerSecond: (passCount * 1000) / signAndStoreMs,
+        skippedWrites: first.storeWrites.skipped,
         memoryHitsPerSecond: perSecond(memory),
         databaseHitsPerSecond: perSecond(fromDatabase),
         eventLoopMaxMs: Math.max(signAndStore.eventLoopMaxMs, memory.eventLoopMaxMs, fromDatabase.eventLoopMaxMs),
@@ -89,7 +95,7 @@ export const packageCacheScenario: Scenario = {
         figure: `first request of a pass version: sign and store (${database})`,
         unit: 'passes/s',
         value: tiers.signAndStorePerSecond,
-        note: `${tiers.passes} passes, ${CONCURRENCY} in flight`,
+        note: `${tiers.passes} passes, ${CONCURRENCY} in flight, until the database has them all; ${tiers.skippedWrites} writes left out (more than 64 under way)`,
       },
       { figure: 'cached package from memory', unit: 'passes/s', value: tiers.memoryHitsPerSecond },
       {

@@ -11,18 +11,28 @@ export interface PackageCacheOptions {
   webServiceUrl: string;
 }
 
+/** Stores of new packages that may be under way at once; more are left out (see below). */
+const MAX_PENDING_WRITES = 64;
+
 /**
  * Builds each pass version's package once and serves it from cache afterwards: a bounded LRU in
  * memory in front of a store shared by every instance (the database), in front of the real
  * packager. Concurrent requests for the same package in this process wait for one build (a
- * template change makes every device ask for its pass within seconds). The store is a cache, not
- * a record: when it cannot be read or written the package is built or served anyway and the
- * failure logged.
+ * template change makes every device ask for its pass within seconds).
+ *
+ * The store is a cache, not a record. A new package is served as soon as it is signed and
+ * written to the store in the background, so a device does not wait for a database commit; at
+ * most MAX_PENDING_WRITES writes run at once, and a package that finds them all busy (a storm the
+ * database cannot keep up with) stays in memory only: another instance, or this one after a
+ * restart, signs it again. When the store cannot be read or written the package is built or
+ * served anyway and the failure logged.
  */
 export class CachingPassPackager extends PassPackager {
   private readonly logger = new Logger('PackageCache');
   private readonly memory: PackageLru;
   private readonly building = new Map<string, Promise<Buffer>>();
+  private readonly writes = new Set<Promise<void>>();
+  private skippedWrites = 0;
 
   constructor(
     private readonly packager: PassPackager,
@@ -36,6 +46,16 @@ export class CachingPassPackager extends PassPackager {
   /** Packages and bytes held in memory now. */
   get memoryUsage(): { packages: number; bytes: number; maxBytes: number } {
     return { packages: this.memory.size, bytes: this.memory.bytes, maxBytes: this.memory.maxBytes };
+  }
+
+  /** Writes to the store under way now, and new packages not written because too many were. */
+  get storeWrites(): { pending: number; skipped: number } {
+    return { pending: this.writes.size, skipped: this.skippedWrites };
+  }
+
+  /** Resolves once the writes under way have ended (stored or failed and logged). */
+  async whenStored(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all([...this.writes]);
   }
 
   async package(input: PackageInput): Promise<Buffer> {
@@ -60,7 +80,7 @@ export class CachingPassPackager extends PassPackager {
     }
     const bytes = await this.packager.package(input);
     this.memory.set(passId, cacheKey, bytes);
-    await this.toStore(passId, cacheKey, bytes);
+    this.toStore(passId, cacheKey, bytes);
     return bytes;
   }
 
@@ -74,13 +94,20 @@ export class CachingPassPackager extends PassPackager {
     }
   }
 
-  private async toStore(passId: number, cacheKey: string, bytes: Buffer): Promise<void> {
+  private toStore(passId: number, cacheKey: string, bytes: Buffer): void {
     if (this.store === null) return;
-    try {
-      await this.store.save(passId, cacheKey, bytes);
-    } catch (error) {
-      // Also when the pass was deleted meanwhile (its row is gone, so is the foreign key's target).
-      this.logger.warn(`Package of pass ${passId} could not be stored: ${(error as Error).message}`);
+    if (this.writes.size >= MAX_PENDING_WRITES) {
+      this.skippedWrites += 1;
+      return;
     }
+    const write = this.store.save(passId, cacheKey, bytes).then(
+      () => undefined,
+      (error: unknown) => {
+        // Also when the pass was deleted meanwhile (its row is gone, so is the foreign key's target).
+        this.logger.warn(`Package of pass ${passId} could not be stored: ${(error as Error).message}`);
+      },
+    );
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
   }
 }

@@ -74,7 +74,9 @@ describe('CachingPassPackager', () => {
 
   it('serves what another instance (or this one before a restart) stored, without signing', async () => {
     const input = packageInput(certs.material);
-    const stored = await cachingPackager().package(input);
+    const first = cachingPackager();
+    const stored = await first.package(input);
+    await first.whenStored();
 
     const restarted = cachingPackager();
     const served = await restarted.package(input);
@@ -111,6 +113,7 @@ describe('CachingPassPackager', () => {
 
     try {
       const bytes = await packager.package(input);
+      await packager.whenStored();
 
       expect(opensslVerify(unzipPkpass(bytes), certs.caFile).ok).toBe(true);
       expect(await packager.package(input)).toBe(bytes);
@@ -121,6 +124,23 @@ describe('CachingPassPackager', () => {
     } finally {
       warnings.mockRestore();
     }
+  });
+
+  it('serves new packages without waiting for the store, and leaves out writes beyond 64 at once', async () => {
+    const packager = cachingPackager();
+    const never = new Promise<void>(() => undefined);
+    const save = jest.spyOn(store, 'save').mockReturnValue(never);
+    const inputs = Array.from({ length: 70 }, (_, index) => {
+      const input = packageInput(certs.material);
+      input.pass.id = 100 + index;
+      return input;
+    });
+
+    const packages = await Promise.all(inputs.map((input) => packager.package(input)));
+
+    expect(packages.every((bytes) => bytes.length > 0)).toBe(true);
+    expect(save).toHaveBeenCalledTimes(64);
+    expect(packager.storeWrites).toEqual({ pending: 64, skipped: 6 });
   });
 
   it('does not keep a failure: the next request builds again', async () => {
@@ -174,6 +194,7 @@ describe.each(implementations().filter(([name]) => name.startsWith('MikroORM')))
       );
 
       const signed = await instances[0].package(await load());
+      await instances[0].whenStored();
       const served = await instances[1].package(await load());
 
       expect(served.equals(signed)).toBe(true);
