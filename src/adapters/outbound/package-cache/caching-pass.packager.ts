@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { PackageInput, PassPackager } from '../../../domain/ports/pass-packager';
 import { packageCacheKey } from './package-cache-key';
 import { PackageLru } from './package-lru';
@@ -27,7 +27,7 @@ const MAX_PENDING_WRITES = 64;
  * restart, signs it again. When the store cannot be read or written the package is built or
  * served anyway and the failure logged.
  */
-export class CachingPassPackager extends PassPackager {
+export class CachingPassPackager extends PassPackager implements OnModuleDestroy {
   private readonly logger = new Logger('PackageCache');
   private readonly memory: PackageLru;
   private readonly building = new Map<string, Promise<Buffer>>();
@@ -56,6 +56,11 @@ export class CachingPassPackager extends PassPackager {
   /** Resolves once the writes under way have ended (stored or failed and logged). */
   async whenStored(): Promise<void> {
     while (this.writes.size > 0) await Promise.all([...this.writes]);
+  }
+
+  /** The writes under way finish before the database connection closes (it closes at shutdown, after this). */
+  async onModuleDestroy(): Promise<void> {
+    await this.whenStored();
   }
 
   async package(input: PackageInput): Promise<Buffer> {

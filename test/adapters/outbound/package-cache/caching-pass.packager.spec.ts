@@ -62,6 +62,22 @@ describe('CachingPassPackager', () => {
     expect(store.writes).toBe(5);
   });
 
+  it('finishes the writes under way before the module (and with it the database) shuts down', async () => {
+    let finishWrite!: () => void;
+    jest.spyOn(store, 'save').mockImplementation(() => new Promise<void>((resolve) => (finishWrite = resolve)));
+    const packager = cachingPackager();
+    await packager.package(packageInput(certs.material));
+    expect(packager.storeWrites.pending).toBe(1);
+
+    let destroyed = false;
+    const destroying = packager.onModuleDestroy().then(() => (destroyed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(destroyed).toBe(false);
+    finishWrite();
+    await destroying;
+    expect(packager.storeWrites.pending).toBe(0);
+  });
+
   it('builds once for requests that arrive together', async () => {
     const packager = cachingPackager();
     const input = packageInput(certs.material);
