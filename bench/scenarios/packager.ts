@@ -5,6 +5,7 @@ import { verifyPkpass } from '../../src/adapters/outbound/signing/pkpass-verifie
 import { loadAppConfig } from '../../src/config/app-config';
 import type { PassPackager } from '../../src/domain/ports/pass-packager';
 import { idleEventLoopMaxMs, timedPhase } from '../lib/probes';
+import { caseNames, kindOf, roundsOf } from '../lib/rounds';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
 import { seedInputs } from '../lib/seed-pass';
 
@@ -24,12 +25,6 @@ const CONCURRENCY = availableParallelism();
  * cent within a minute, so each figure is the median of the rounds (the spread goes in the notes).
  */
 const ROUNDS = 3;
-const kindOf = (caseName: string) => caseName.split('#')[0] as keyof typeof CASES;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /**
  * The packager alone, no HTTP and no database: the seed's boarding pass signed over and over, each
@@ -39,7 +34,7 @@ const median = (values: number[]) => {
 export const packagerScenario: Scenario = {
   name: 'packager',
   title: 'Signing, packager alone (seed boarding pass, icon and logo with @2x)',
-  cases: Array.from({ length: ROUNDS }, (_, round) => [`fast#${round + 1}`, `stock#${round + 1}`]).flat(),
+  cases: caseNames(ROUNDS),
 
   async run(caseName: string, context: BenchContext): Promise<Metrics> {
     const config = loadAppConfig({ PUBLIC_BASE_URL: 'https://passes.bench.test' }, context.workDir);
@@ -73,15 +68,7 @@ export const packagerScenario: Scenario = {
   },
 
   figures(results: Record<string, CaseResult>): Figure[] {
-    const rounds = (kind: keyof typeof CASES) =>
-      Object.entries(results)
-        .filter(([caseName]) => kindOf(caseName) === kind)
-        .map(([, result]) => result);
-    const fastRounds = rounds('fast');
-    const stockRounds = rounds('stock');
-    const of = (list: CaseResult[], metric: string) => median(list.map((result) => result.metrics[metric]));
-    const fast = (metric: string) => of(fastRounds, metric);
-    const stock = (metric: string) => of(stockRounds, metric);
+    const { fastRounds, stockRounds, fast, stock } = roundsOf(results);
     const ratios = fastRounds.map((result, index) => result.metrics.passesPerCpuSecond / stockRounds[index].metrics.passesPerCpuSecond);
     const ratio = fast('passesPerCpuSecond') / stock('passesPerCpuSecond');
     const spread = (values: number[], digits: number) => values.map((value) => value.toFixed(digits)).join(', ');

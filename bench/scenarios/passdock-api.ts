@@ -5,6 +5,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type autocannon from 'autocannon';
 import type { AppConfig } from '../../src/config/app-config';
+import { caseNames, kindOf, roundsOf } from '../lib/rounds';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
 
 const CASES = {
@@ -24,12 +25,6 @@ const MIN_DURATION_MS = 3000;
 /** Argument that makes this file, forked, the load generator instead of a scenario module. */
 const LOAD_FLAG = '--passdock-api-load';
 
-const kindOf = (caseName: string) => caseName.split('#')[0] as keyof typeof CASES;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /** What the service process tells the load process. */
 interface LoadPlan {
@@ -75,7 +70,7 @@ type LoadMessage =
 export const passdockApiScenario: Scenario = {
   name: 'passdock-api',
   title: `Issue + download through the Passdock API (create, then GET the .pkpass; ${CONNECTIONS} connections over loopback)`,
-  cases: Array.from({ length: ROUNDS }, (_, round) => [`fast#${round + 1}`, `stock#${round + 1}`]).flat(),
+  cases: caseNames(ROUNDS),
 
   async run(caseName: string, context: BenchContext): Promise<Metrics> {
     const { Logger } = await import('@nestjs/common');
@@ -149,15 +144,7 @@ export const passdockApiScenario: Scenario = {
   },
 
   figures(results: Record<string, CaseResult>): Figure[] {
-    const rounds = (kind: keyof typeof CASES) =>
-      Object.entries(results)
-        .filter(([caseName]) => kindOf(caseName) === kind)
-        .map(([, result]) => result);
-    const fastRounds = rounds('fast');
-    const stockRounds = rounds('stock');
-    const of = (list: CaseResult[], metric: string) => median(list.map((result) => result.metrics[metric]));
-    const fast = (metric: string) => of(fastRounds, metric);
-    const stock = (metric: string) => of(stockRounds, metric);
+    const { fastRounds, stockRounds, fast, stock } = roundsOf(results);
     const ratio = fast('pairsPerSecond') / stock('pairsPerSecond');
     const spread = (list: CaseResult[], metric: string, digits: number) =>
       list.map((result) => result.metrics[metric].toFixed(digits)).join(', ');

@@ -1,0 +1,37 @@
+import type { CaseResult } from './scenario';
+
+/**
+ * Rounds of a scenario's two cases, `fast#n` and `stock#n`, run alternating: a shared or virtual
+ * machine's speed drifts by tens of per cent within a minute, so each figure is the median of the
+ * rounds and the spread goes in the notes.
+ */
+export function caseNames(rounds: number): string[] {
+  return Array.from({ length: rounds }, (_, index) => [`fast#${index + 1}`, `stock#${index + 1}`]).flat();
+}
+
+export function kindOf(caseName: string): 'fast' | 'stock' {
+  return caseName.split('#')[0] as 'fast' | 'stock';
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The results of each kind's rounds, in round order, and the median of a metric over them. */
+export function roundsOf(results: Record<string, CaseResult>) {
+  const ofKind = (kind: 'fast' | 'stock') =>
+    Object.entries(results)
+      .filter(([caseName]) => kindOf(caseName) === kind)
+      .map(([, result]) => result);
+  const fastRounds = ofKind('fast');
+  const stockRounds = ofKind('stock');
+  const of = (list: CaseResult[], metric: string) => median(list.map((result) => result.metrics[metric]));
+  return {
+    fastRounds,
+    stockRounds,
+    fast: (metric: string) => of(fastRounds, metric),
+    stock: (metric: string) => of(stockRounds, metric),
+  };
+}
