@@ -54,8 +54,7 @@ export class DistributionController {
   @ApiResponse(NOT_FOUND)
   async download(@Param('id') id: string, @Param('file') file: string, @Res() reply: FastifyReply): Promise<void> {
     const webToken = file.endsWith(PKPASS_SUFFIX) ? file.slice(0, -PKPASS_SUFFIX.length) : null;
-    const { pass } = await this.open(id, webToken);
-    await this.sendPackage(reply, pass);
+    await this.sendPackage(reply, await this.open(id, webToken));
   }
 
   @Get('p/:id/:webToken')
@@ -77,11 +76,12 @@ export class DistributionController {
     @Headers('user-agent') userAgent: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { pass, template } = await this.open(id, webToken);
+    const opened = await this.open(id, webToken);
+    const { pass, template } = opened;
     // The answer depends on the browser: caches must not hand Chrome's page to Safari.
     void reply.header('vary', 'User-Agent');
     if (opensPassesNatively(userAgent)) {
-      await this.sendPackage(reply, pass);
+      await this.sendPackage(reply, opened);
       return;
     }
     this.sendPage(reply, pass, template);
@@ -92,8 +92,8 @@ export class DistributionController {
     return this.openPublicPass.execute(Number(id), webToken);
   }
 
-  private async sendPackage(reply: FastifyReply, pass: Pass): Promise<void> {
-    const built = await this.buildPassPackage.execute(pass.accountId, pass.id);
+  private async sendPackage(reply: FastifyReply, opened: { pass: Pass; template: PassTemplate }): Promise<void> {
+    const built = await this.buildPassPackage.forLoaded(opened);
     void sendPassPackage(reply, built.pass, built.bytes);
   }
 

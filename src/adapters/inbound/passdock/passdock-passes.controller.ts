@@ -154,7 +154,7 @@ export class PassdockPassesController {
       void reply.status(200).send(presentPass(this.config.publicBaseUrl, pass, template));
       return;
     }
-    const built = await this.buildPassPackage.execute(account.id, pass.id);
+    const built = await this.buildPassPackage.forLoaded({ pass, template });
     void sendPassPackage(reply, built.pass, built.bytes);
   }
 
