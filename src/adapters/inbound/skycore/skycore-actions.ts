@@ -195,9 +195,10 @@ export class SkycoreActions {
   }
 
   /**
-   * §3.4: new values for an issued or unissued pass; the version advances, which the Apple web
-   * service turns into pushes. UPDATESTATUSID is `<pass id>-<version>`: unique per update, and it
-   * names the pass version the update produced. Without any pass data the call is E824.
+   * §3.4: new values for an issued or unissued pass; a change advances the version, which the
+   * Apple web service turns into pushes. UPDATESTATUSID is `<pass id>-<version>`, the pass version
+   * the update left: data the pass already has makes no new version and answers the same id.
+   * Without any pass data the call is E824.
    */
   private async updatePassData(accountId: number, request: SkycoreRequest): Promise<ResponseElements> {
     const passDataId = requirePassDataId(request);

@@ -105,7 +105,7 @@ const RESPONSES: Record<string, { summary: string; value: string }> = {
   },
   generatePassById: { summary: 'generatePassById / generatePass: Success', value: issued },
   updatePass: {
-    summary: 'updatePass: Success (UPDATESTATUSID is <pass id>-<new version>)',
+    summary: 'updatePass: Success (UPDATESTATUSID is <pass id>-<version>; data the pass already has keeps the version and the id)',
     value: successXml([
       ['PASSDATAID', PASS_DATA_ID],
       ['UPDATESTATUSID', '17-3'],
