@@ -27,6 +27,17 @@ const DEVELOPMENT_ORGANIZATION = 'passgate development';
 
 /** Apple's Pass Type ID certificate extension; its value is the pass type identifier as a UTF8String. */
 export const PASS_TYPE_ID_EXTENSION_OID = '1.2.840.113635.100.6.1.16';
+/**
+ * Apple's push-environment extensions (value DER NULL), the ones @parse/node-apn checks before it
+ * connects: sandbox for any host but api.push.apple.com, production for that one.
+ * @see https://github.com/parse-community/node-apn/blob/8.1.0/lib/credentials/certificate/oids.js
+ */
+export const APNS_ENVIRONMENT_EXTENSION_OIDS = {
+  development: '1.2.840.113635.100.6.3.1',
+  production: '1.2.840.113635.100.6.3.2',
+} as const;
+export type ApnsEnvironment = keyof typeof APNS_ENVIRONMENT_EXTENSION_OIDS;
+const DER_NULL = new Uint8Array([0x05, 0x00]);
 const UID_OID = '0.9.2342.19200300.100.1.1';
 
 const README = 'certs/README.md';
@@ -253,7 +264,9 @@ export async function createDevelopmentCa(
 
 /**
  * A Pass Type ID certificate shaped like Apple's (subject, keyUsage digitalSignature, the pass type
- * extension), issued by `ca`. Valid 10 years unless told otherwise.
+ * extension), issued by `ca`. Valid 10 years unless told otherwise. It carries both push-environment
+ * extensions unless told otherwise, so that node-apn accepts it for Apple's production host and for
+ * any other APNS_HOST (a relay, a test stand-in), which node-apn treats as the sandbox.
  */
 export async function issueSignerCertificate(
   ca: CertificateAndKey,
@@ -263,8 +276,10 @@ export async function issueSignerCertificate(
     organizationName?: string;
     notBefore?: Date;
     notAfter?: Date;
+    apnsEnvironments?: readonly ApnsEnvironment[];
   },
 ): Promise<CertificateAndKey> {
+  const apnsEnvironments = options.apnsEnvironments ?? (['development', 'production'] as const);
   const caCertificate = new x509.X509Certificate(ca.certificatePem);
   const caKey = await crypto.subtle.importKey(
     'pkcs8',
@@ -300,6 +315,9 @@ export async function issueSignerCertificate(
           PASS_TYPE_ID_EXTENSION_OID,
           false,
           new Utf8String({ value: options.passTypeIdentifier }).toBER(false),
+        ),
+        ...apnsEnvironments.map(
+          (environment) => new x509.Extension(APNS_ENVIRONMENT_EXTENSION_OIDS[environment], false, DER_NULL),
         ),
       ],
     },

@@ -76,6 +76,15 @@ describe('loadCertsDirectory', () => {
       expect(text).toMatch(/1\.2\.840\.113635\.100\.6\.1\.16:\s+\.\.pass\.dev\.passgate\.local/);
     });
 
+    it("carries both of Apple's push-environment extensions (non-critical DER NULL), so node-apn pushes with it to any APNS_HOST", () => {
+      const der = execFileSync('openssl', ['asn1parse', '-in', join(dir, 'signer-cert.pem')]).toString();
+
+      // No BOOLEAN between an extension's OBJECT and its OCTET STRING: not critical.
+      for (const oid of ['1\\.2\\.840\\.113635\\.100\\.6\\.3\\.1', '1\\.2\\.840\\.113635\\.100\\.6\\.3\\.2']) {
+        expect(der).toMatch(new RegExp(`OBJECT +:${oid}\\n[^\\n]*OCTET STRING +\\[HEX DUMP\\]:0500\\n`));
+      }
+    });
+
     it('keeps the keys readable by their owner only', () => {
       expect(statSync(join(dir, 'signer-key.pem')).mode & 0o777).toBe(0o600);
       expect(statSync(join(dir, 'dev-ca-key.pem')).mode & 0o777).toBe(0o600);
