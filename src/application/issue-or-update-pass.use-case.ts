@@ -5,6 +5,7 @@ import { Clock } from '../domain/ports/clock';
 import { PassTemplateRepository } from '../domain/ports/pass-template.repository';
 import { PassRepository } from '../domain/ports/pass.repository';
 import { retryOnConcurrentChange } from './concurrent-change';
+import { PassChanges } from './pass-changes';
 
 export interface IssueOrUpdatePassCommand {
   accountId: number;
@@ -31,6 +32,7 @@ export class IssueOrUpdatePass {
   constructor(
     private readonly templates: PassTemplateRepository,
     private readonly passes: PassRepository,
+    private readonly passChanges: PassChanges,
     private readonly clock: Clock,
   ) {}
 
@@ -76,7 +78,7 @@ export class IssueOrUpdatePass {
       if (command.redeemed === true) existing.redeem(now);
       if (command.redeemed === false) existing.unredeem(now);
       existing.markIssued(now);
-      if (existing.version !== before) await this.passes.save(existing);
+      if (existing.version !== before) await this.passChanges.save(existing);
       return existing;
     });
   }

@@ -5,12 +5,14 @@ import { PassTemplateRepository } from '../domain/ports/pass-template.repository
 import { PassRepository } from '../domain/ports/pass.repository';
 import { loadAccountPass } from './account-passes';
 import { retryOnConcurrentChange } from './concurrent-change';
+import { PassChanges } from './pass-changes';
 
 @Injectable()
 export class RedeemPass {
   constructor(
     private readonly passes: PassRepository,
     private readonly templates: PassTemplateRepository,
+    private readonly passChanges: PassChanges,
     private readonly clock: Clock,
   ) {}
 
@@ -21,7 +23,7 @@ export class RedeemPass {
       const before = pass.version;
       if (redeemed) pass.redeem(this.clock.now());
       else pass.unredeem(this.clock.now());
-      if (pass.version !== before) await this.passes.save(pass);
+      if (pass.version !== before) await this.passChanges.save(pass);
       return pass;
     });
   }

@@ -5,12 +5,14 @@ import { PassTemplateRepository } from '../domain/ports/pass-template.repository
 import { PassRepository } from '../domain/ports/pass.repository';
 import { loadAccountPass } from './account-passes';
 import { retryOnConcurrentChange } from './concurrent-change';
+import { PassChanges } from './pass-changes';
 
 @Injectable()
 export class UpdatePass {
   constructor(
     private readonly passes: PassRepository,
     private readonly templates: PassTemplateRepository,
+    private readonly passChanges: PassChanges,
     private readonly clock: Clock,
   ) {}
 
@@ -26,7 +28,7 @@ export class UpdatePass {
       pass.update(template, content, now);
       if (redeemed === true) pass.redeem(now);
       if (redeemed === false) pass.unredeem(now);
-      if (pass.version !== before) await this.passes.save(pass);
+      if (pass.version !== before) await this.passChanges.save(pass);
       return pass;
     });
   }

@@ -3,9 +3,9 @@ import { DomainError, DomainErrorCode } from '../domain/errors';
 import { PassTemplate, TemplateDefinition } from '../domain/pass-template';
 import { Clock } from '../domain/ports/clock';
 import { PassTemplateRepository } from '../domain/ports/pass-template.repository';
-import { PassRepository } from '../domain/ports/pass.repository';
 import { PassTypeRepository } from '../domain/ports/pass-type.repository';
 import { UnitOfWork } from '../domain/ports/unit-of-work';
+import { PassChanges } from './pass-changes';
 import { selectPassType } from './pass-type-selection';
 
 export interface UpdateTemplateCommand {
@@ -24,8 +24,8 @@ export interface TemplateUpdated {
 export class UpdateTemplate {
   constructor(
     private readonly templates: PassTemplateRepository,
-    private readonly passes: PassRepository,
     private readonly passTypes: PassTypeRepository,
+    private readonly passChanges: PassChanges,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
   ) {}
@@ -58,7 +58,7 @@ export class UpdateTemplate {
     const touchesPasses = Object.keys(changes).some((key) => key !== 'title');
     const passesChanged = await this.unitOfWork.atomically(async () => {
       await this.templates.save(template);
-      return touchesPasses ? this.passes.touchAllOfTemplate(template.id, now) : 0;
+      return touchesPasses ? this.passChanges.touchTemplate(template.id, now) : 0;
     });
     return { template, passesChanged };
   }

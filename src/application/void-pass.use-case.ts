@@ -5,12 +5,14 @@ import { PassTemplateRepository } from '../domain/ports/pass-template.repository
 import { PassRepository } from '../domain/ports/pass.repository';
 import { loadAccountPass } from './account-passes';
 import { retryOnConcurrentChange } from './concurrent-change';
+import { PassChanges } from './pass-changes';
 
 @Injectable()
 export class VoidPass {
   constructor(
     private readonly passes: PassRepository,
     private readonly templates: PassTemplateRepository,
+    private readonly passChanges: PassChanges,
     private readonly clock: Clock,
   ) {}
 
@@ -19,7 +21,7 @@ export class VoidPass {
       const { pass } = await loadAccountPass(this.passes, this.templates, accountId, passId);
       if (!pass.voided) {
         pass.void(this.clock.now());
-        await this.passes.save(pass);
+        await this.passChanges.save(pass);
       }
       return pass;
     });

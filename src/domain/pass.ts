@@ -37,6 +37,18 @@ export interface ResolvedField extends Omit<FieldDefinition, 'value'> {
   value: FieldDefinition['value'];
 }
 
+/**
+ * The answers of Wallet's personalization sheet, by Apple's PersonalizationDictionary names
+ * (`fullName`, `givenName`, `familyName`, `emailAddress`, `postalCode`, `ISOCountryCode`,
+ * `phoneNumber`); only the ones the template asked for are present.
+ * @see https://developer.apple.com/documentation/walletpasses/personalizationdictionary
+ */
+export type PersonalizationInfo = Record<string, string>;
+
+function wholeSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
+}
+
 const MAX_SERIAL_NUMBER_LENGTH = 128;
 const MAX_CUSTOM_PASS_ID_LENGTH = 128;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
@@ -111,9 +123,28 @@ export class Pass {
    * pass already handed out stays valid for the devices that hold it.
    */
   passDataDeletedAt!: Date | null;
+  /**
+   * When the account deleted the pass. Its row stays so that devices holding it learn, through the
+   * Wallet web service, that it is void and stop asking for updates; for the account it is gone.
+   */
+  deletedAt!: Date | null;
+  /** What the holder gave when enrolling through Wallet's personalization sheet; null until then. */
+  personalization!: PersonalizationInfo | null;
   createdAt!: Date;
   updatedAt!: Date;
   version!: number;
+  /**
+   * The `Last-Modified` of this version, in whole seconds and one second later at least than the
+   * previous version's: HTTP dates have second precision, and two versions sharing one would let a
+   * device holding the older one be answered 304 (the reference's P-GET-2).
+   */
+  lastModified!: Date;
+  /**
+   * Where this pass's last change falls among the changes of its pass type, assigned by the
+   * repository in the transaction that stores the change (0: never changed since it was added).
+   * The Wallet web service's update tags are made of it.
+   */
+  changeSequence!: number;
 
   static issue(template: PassTemplate, serialNumber: string, content: PassContent, now: Date): Pass {
     const pass = Pass.prepare(template, serialNumber, content, now, null);
@@ -152,9 +183,13 @@ export class Pass {
     pass.recipient = validateRecipient(recipient, template.recipientRequired);
     pass.issuedAt = null;
     pass.passDataDeletedAt = null;
+    pass.deletedAt = null;
+    pass.personalization = null;
     pass.createdAt = now;
     pass.updatedAt = now;
     pass.version = 1;
+    pass.lastModified = wholeSeconds(now);
+    pass.changeSequence = 0;
     pass.applyContent(template, content);
     return pass;
   }
@@ -219,11 +254,51 @@ export class Pass {
     this.touch(now);
   }
 
-  /** Advances the version; the new `updatedAt` is later than the last one even within one millisecond. */
+  /**
+   * Deletes the pass for its account. Devices that hold it get one more version, void and without
+   * web service keys, so Wallet stops asking for it (Apple DTS, forum thread 795413).
+   */
+  delete(now: Date): void {
+    if (this.deletedAt !== null) return;
+    this.deletedAt = now;
+    this.touch(now);
+  }
+
+  isDeleted(): boolean {
+    return this.deletedAt !== null;
+  }
+
+  /**
+   * Stores what the holder entered in Wallet's personalization sheet; personalizing again with
+   * the same answers is no change.
+   * @see https://developer.apple.com/documentation/walletpasses/return-a-personalized-pass
+   */
+  personalize(info: PersonalizationInfo, now: Date): void {
+    this.assertNotVoided();
+    if (this.personalization !== null && JSON.stringify(this.personalization) === JSON.stringify(info)) return;
+    this.personalization = info;
+    this.touch(now);
+  }
+
+  /**
+   * Advances the version: `updatedAt` strictly later even within one millisecond, `lastModified`
+   * at least one whole second later.
+   */
   touch(now: Date): void {
     const next = Math.max(now.getTime(), this.updatedAt.getTime() + 1);
     this.updatedAt = new Date(next);
+    this.lastModified = new Date(Math.max(wholeSeconds(now).getTime(), this.lastModified.getTime() + 1000));
     this.version += 1;
+  }
+
+  /**
+   * Whether a device that received the `Last-Modified` it now sends as `If-Modified-Since` holds
+   * this version. Unparsable dates are not; HTTP dates compare at whole seconds like lastModified.
+   */
+  isUnmodifiedSince(ifModifiedSince: string | undefined): boolean {
+    if (ifModifiedSince === undefined) return false;
+    const since = Date.parse(ifModifiedSince);
+    return Number.isFinite(since) && since >= this.lastModified.getTime();
   }
 
   /** The template's fields, section by section, with this pass's values and overrides merged in. */
@@ -243,9 +318,12 @@ export class Pass {
     return resolved;
   }
 
-  /** Shown as voided by Wallet: voided, or redeemed (Apple suggests voiding a pass once it is used). */
+  /**
+   * Shown as voided by Wallet: voided, redeemed (Apple suggests voiding a pass once it is used), or
+   * deleted by its account.
+   */
   get showsAsVoided(): boolean {
-    return this.voided || this.redeemed;
+    return this.voided || this.redeemed || this.deletedAt !== null;
   }
 
   private assertNotVoided(): void {

@@ -15,7 +15,7 @@ async function passDataFixture() {
     issuePrepared: new IssuePreparedPass(f.passes, f.templates, f.clock),
     find: new FindPassData(f.passes, f.templates),
     deleteData: new DeletePassData(f.passes, f.templates, f.clock),
-    update: new UpdatePass(f.passes, f.templates, f.clock),
+    update: new UpdatePass(f.passes, f.templates, f.passChanges, f.clock),
   };
 }
 

@@ -16,7 +16,7 @@ import { useCaseFixture } from './use-case-fixture';
 describe('IssueOrUpdatePass (Passdock create: "201 Created OR 200 OK")', () => {
   it('creates a new serial and updates the pass that already has it, never a duplicate', async () => {
     const f = await useCaseFixture();
-    const upsert = new IssueOrUpdatePass(f.templates, f.passes, f.clock);
+    const upsert = new IssueOrUpdatePass(f.templates, f.passes, f.passChanges, f.clock);
     const command = { accountId: f.account.id, templateId: f.template.id, serialNumber: '1234567' };
     const first = await upsert.execute({ ...command, content: { fields: { name: { value: 'Ada' } } } });
     expect(first.created).toBe(true);
@@ -31,7 +31,7 @@ describe('IssueOrUpdatePass (Passdock create: "201 Created OR 200 OK")', () => {
 
   it('refuses a missing serial number before looking anything up', async () => {
     const f = await useCaseFixture();
-    const upsert = new IssueOrUpdatePass(f.templates, f.passes, f.clock);
+    const upsert = new IssueOrUpdatePass(f.templates, f.passes, f.passChanges, f.clock);
     await upsert.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'undefined', content: {} });
     for (const serialNumber of [undefined, null, ' ']) {
       await expect(
@@ -47,7 +47,7 @@ describe('IssueOrUpdatePass (Passdock create: "201 Created OR 200 OK")', () => {
       passTypeId: null,
       definition: aTemplateDefinition({ title: 'Other' }),
     });
-    const upsert = new IssueOrUpdatePass(f.templates, f.passes, f.clock);
+    const upsert = new IssueOrUpdatePass(f.templates, f.passes, f.passChanges, f.clock);
     await upsert.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'S', content: {} });
     await expect(
       upsert.execute({ accountId: f.account.id, templateId: other.id, serialNumber: 'S', content: {} }),
@@ -56,7 +56,7 @@ describe('IssueOrUpdatePass (Passdock create: "201 Created OR 200 OK")', () => {
 
   it('ends with one pass when two creates of one new serial race', async () => {
     const f = await useCaseFixture();
-    const upsert = new IssueOrUpdatePass(f.templates, f.passes, f.clock);
+    const upsert = new IssueOrUpdatePass(f.templates, f.passes, f.passChanges, f.clock);
     const command = { accountId: f.account.id, templateId: f.template.id, serialNumber: 'RACE', content: {} };
     const results = await Promise.all([upsert.execute(command), upsert.execute(command)]);
     expect(results.map((result) => result.created).sort()).toEqual([false, true]);
@@ -67,7 +67,7 @@ describe('IssueOrUpdatePass (Passdock create: "201 Created OR 200 OK")', () => {
 describe('pass queries', () => {
   async function withPasses() {
     const f = await useCaseFixture();
-    const upsert = new IssueOrUpdatePass(f.templates, f.passes, f.clock);
+    const upsert = new IssueOrUpdatePass(f.templates, f.passes, f.passChanges, f.clock);
     const issue = (serialNumber: string, barcodeMessage: string) =>
       upsert.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber, content: { barcodeMessage } });
     const a = (await issue('A', 'CODE 1')).pass;

@@ -32,36 +32,43 @@ describe('pass use cases', () => {
   it('updates, redeems, voids and deletes, each change advancing the version', async () => {
     const f = await useCaseFixture();
     const issued = await f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'S', content: {} });
-    const updated = await new UpdatePass(f.passes, f.templates, f.clock).execute(f.account.id, issued.id, {
+    const updated = await new UpdatePass(f.passes, f.templates, f.passChanges, f.clock).execute(f.account.id, issued.id, {
       fields: { name: { value: 'Grace' } },
     });
     expect(updated.version).toBe(2);
     expect((await f.passes.findById(issued.id))!.fieldValues.name.value).toBe('Grace');
     await expect(
-      new UpdatePass(f.passes, f.templates, f.clock).execute(f.account.id, issued.id, { fields: { nope: { value: '1' } } }),
+      new UpdatePass(f.passes, f.templates, f.passChanges, f.clock).execute(f.account.id, issued.id, { fields: { nope: { value: '1' } } }),
     ).rejects.toMatchObject({ code: DomainErrorCode.FieldNotFound });
 
-    const redeem = new RedeemPass(f.passes, f.templates, f.clock);
+    const redeem = new RedeemPass(f.passes, f.templates, f.passChanges, f.clock);
     expect((await redeem.execute(f.account.id, issued.id, true)).redeemed).toBe(true);
     expect((await f.passes.findById(issued.id))!.version).toBe(3);
     expect((await redeem.execute(f.account.id, issued.id, false)).redeemedAt).toBeNull();
 
-    const voided = await new VoidPass(f.passes, f.templates, f.clock).execute(f.account.id, issued.id);
+    const voided = await new VoidPass(f.passes, f.templates, f.passChanges, f.clock).execute(f.account.id, issued.id);
     expect(voided.voided).toBe(true);
     await expect(redeem.execute(f.account.id, issued.id, true)).rejects.toMatchObject({ code: DomainErrorCode.PassVoided });
 
     await f.registrations.register(aRegistration('device-1', issued.id));
-    await new DeletePass(f.passes, f.templates).execute(f.account.id, issued.id);
+    await new DeletePass(f.passes, f.templates, f.passChanges, f.clock).execute(f.account.id, issued.id);
     expect(await f.passes.findById(issued.id)).toBeNull();
-    expect(await f.registrations.listForPass(issued.id)).toEqual([]);
+    // Gone for the account; the device that installed it still gets a last, void version, and a push.
+    const tombstone = (await f.passes.findForWallet(issued.passTypeId, issued.serialNumber))!;
+    expect(tombstone.isDeleted()).toBe(true);
+    expect(tombstone.showsAsVoided).toBe(true);
+    expect(await f.registrations.listForPass(issued.id)).toHaveLength(1);
+    expect([...f.pushJobs.rows.values()]).toEqual([
+      expect.objectContaining({ deviceLibraryIdentifier: 'device-1', passTypeId: issued.passTypeId, state: 'waiting' }),
+    ]);
   });
 
   it('keeps both of two concurrent changes, each under its own version', async () => {
     const f = await useCaseFixture();
     const pass = await f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'S', content: {} });
     const [updated, redeemed] = await Promise.all([
-      new UpdatePass(f.passes, f.templates, f.clock).execute(f.account.id, pass.id, { fields: { name: { value: 'Grace' } } }),
-      new RedeemPass(f.passes, f.templates, f.clock).execute(f.account.id, pass.id, true),
+      new UpdatePass(f.passes, f.templates, f.passChanges, f.clock).execute(f.account.id, pass.id, { fields: { name: { value: 'Grace' } } }),
+      new RedeemPass(f.passes, f.templates, f.passChanges, f.clock).execute(f.account.id, pass.id, true),
     ]);
     const stored = (await f.passes.findById(pass.id))!;
     expect(stored.fieldValues.name.value).toBe('Grace');
@@ -75,10 +82,10 @@ describe('pass use cases', () => {
     const pass = await f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'S', content: {} });
     const other = await new CreateAccount(f.accounts, f.clock).execute('Other');
     for (const attempt of [
-      () => new UpdatePass(f.passes, f.templates, f.clock).execute(other.account.id, pass.id, {}),
-      () => new RedeemPass(f.passes, f.templates, f.clock).execute(other.account.id, pass.id, true),
-      () => new VoidPass(f.passes, f.templates, f.clock).execute(other.account.id, pass.id),
-      () => new DeletePass(f.passes, f.templates).execute(other.account.id, pass.id),
+      () => new UpdatePass(f.passes, f.templates, f.passChanges, f.clock).execute(other.account.id, pass.id, {}),
+      () => new RedeemPass(f.passes, f.templates, f.passChanges, f.clock).execute(other.account.id, pass.id, true),
+      () => new VoidPass(f.passes, f.templates, f.passChanges, f.clock).execute(other.account.id, pass.id),
+      () => new DeletePass(f.passes, f.templates, f.passChanges, f.clock).execute(other.account.id, pass.id),
     ]) {
       await expect(attempt()).rejects.toMatchObject({ code: DomainErrorCode.PassNotFound });
     }

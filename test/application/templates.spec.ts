@@ -5,7 +5,6 @@ import { UpdateTemplate } from '../../src/application/update-template.use-case';
 import { DomainErrorCode } from '../../src/domain/errors';
 import { aTemplateDefinition } from '../support/builders';
 import { createThrowawayCerts } from '../support/throwaway-certs';
-import { InMemoryUnitOfWork } from '../fakes/in-memory-unit-of-work';
 import { useCaseFixture } from './use-case-fixture';
 
 describe('template use cases', () => {
@@ -39,7 +38,7 @@ describe('template use cases', () => {
   it('advances the version of every pass when the design changes, not on a rename', async () => {
     const f = await useCaseFixture();
     const first = await f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'A', content: {} });
-    const update = new UpdateTemplate(f.templates, f.passes, f.passTypes, new InMemoryUnitOfWork(), f.clock);
+    const update = new UpdateTemplate(f.templates, f.passTypes, f.passChanges, f.unitOfWork, f.clock);
     f.clock.advance(1000);
     expect((await update.execute({ accountId: f.account.id, templateId: f.template.id, changes: { title: 'Renamed' } })).passesChanged).toBe(0);
     const result = await update.execute({
@@ -59,7 +58,7 @@ describe('template use cases', () => {
   it("hides another account's template and deletes passes with their template", async () => {
     const f = await useCaseFixture();
     const other = await new CreateAccount(f.accounts, f.clock).execute('Other');
-    const update = new UpdateTemplate(f.templates, f.passes, f.passTypes, new InMemoryUnitOfWork(), f.clock);
+    const update = new UpdateTemplate(f.templates, f.passTypes, f.passChanges, f.unitOfWork, f.clock);
     await expect(
       update.execute({ accountId: other.account.id, templateId: f.template.id, changes: { description: 'Mine' } }),
     ).rejects.toMatchObject({ code: DomainErrorCode.TemplateNotFound });

@@ -3,6 +3,7 @@ import { CreateAccount } from '../../src/application/create-account.use-case';
 import { CreateTemplate } from '../../src/application/create-template.use-case';
 import { ImportPassType } from '../../src/application/import-pass-type.use-case';
 import { IssuePass } from '../../src/application/issue-pass.use-case';
+import { PassChanges } from '../../src/application/pass-changes';
 import { RegisterConfiguredPassType } from '../../src/application/register-configured-pass-type.use-case';
 import { NodeCryptoCertificateReader } from '../../src/adapters/outbound/signing/node-crypto-certificate.reader';
 import { FixedClock } from '../fakes/fixed-clock';
@@ -11,6 +12,7 @@ import { InMemoryDeviceRegistrationRepository } from '../fakes/in-memory-device-
 import { InMemoryPassTemplateRepository } from '../fakes/in-memory-pass-template.repository';
 import { InMemoryPassTypeRepository } from '../fakes/in-memory-pass-type.repository';
 import { InMemoryPassRepository } from '../fakes/in-memory-pass.repository';
+import { InMemoryPushJobRepository } from '../fakes/in-memory-push-job.repository';
 import { InMemoryUnitOfWork } from '../fakes/in-memory-unit-of-work';
 import { aTemplateDefinition } from '../support/builders';
 import { throwawayCerts } from '../support/throwaway-certs';
@@ -26,6 +28,9 @@ export async function useCaseFixture() {
   const registrations = new InMemoryDeviceRegistrationRepository();
   const passes = new InMemoryPassRepository(registrations);
   const templates = new InMemoryPassTemplateRepository(passes);
+  const pushJobs = new InMemoryPushJobRepository(registrations, passes);
+  const unitOfWork = new InMemoryUnitOfWork();
+  const passChanges = new PassChanges(passes, pushJobs, unitOfWork, clock);
   const certificates = new NodeCryptoCertificateReader();
   const certs = await throwawayCerts();
   const shared = await new RegisterConfiguredPassType(passTypes, certificates, clock).execute(certs.material);
@@ -42,6 +47,9 @@ export async function useCaseFixture() {
     passes,
     templates,
     registrations,
+    pushJobs,
+    unitOfWork,
+    passChanges,
     certificates,
     certs,
     shared,

@@ -1,9 +1,20 @@
 import type { DeviceRegistration } from '../../src/domain/device-registration';
-import { DeviceRegistrationRepository } from '../../src/domain/ports/device-registration.repository';
+import type { Pass } from '../../src/domain/pass';
+import { ChangedPass, DeviceRegistrationRepository } from '../../src/domain/ports/device-registration.repository';
 import { cloneEntity } from './clone';
+
+/** The pass fake's rows, which the registration queries join as the database does. */
+interface PassRows {
+  storedRows(): Pass[];
+}
 
 export class InMemoryDeviceRegistrationRepository extends DeviceRegistrationRepository {
   readonly rows = new Map<string, DeviceRegistration>();
+  private passes: PassRows = { storedRows: () => [] };
+
+  attachPasses(passes: PassRows): void {
+    this.passes = passes;
+  }
 
   private static keyOf(deviceLibraryIdentifier: string, passId: number): string {
     return `${deviceLibraryIdentifier}\u0000${passId}`;
@@ -43,6 +54,37 @@ export class InMemoryDeviceRegistrationRepository extends DeviceRegistrationRepo
       .filter((row) => row.deviceLibraryIdentifier === deviceLibraryIdentifier)
       .map((row) => row.passId)
       .sort((a, b) => a - b);
+  }
+
+  async listChangedPasses(
+    deviceLibraryIdentifier: string,
+    passTypeId: number,
+    after: number | null,
+  ): Promise<ChangedPass[]> {
+    const registered = new Set(await this.listPassIdsForDevice(deviceLibraryIdentifier));
+    return this.passes
+      .storedRows()
+      .filter((pass) => registered.has(pass.id) && pass.passTypeId === passTypeId)
+      .filter((pass) => after === null || pass.changeSequence > after)
+      .map((pass) => ({ serialNumber: pass.serialNumber, changeSequence: pass.changeSequence }))
+      .sort((a, b) => (a.serialNumber < b.serialNumber ? -1 : a.serialNumber > b.serialNumber ? 1 : 0));
+  }
+
+  async removeByPushToken(pushToken: string): Promise<number> {
+    let removed = 0;
+    for (const [key, row] of this.rows) {
+      if (row.pushToken !== pushToken) continue;
+      this.rows.delete(key);
+      removed += 1;
+    }
+    return removed;
+  }
+
+  async countInstalledPasses(templateId: number): Promise<number> {
+    const installed = new Set([...this.rows.values()].map((row) => row.passId));
+    return this.passes
+      .storedRows()
+      .filter((pass) => pass.templateId === templateId && pass.deletedAt === null && installed.has(pass.id)).length;
   }
 
   /** Called by the pass fake when a pass goes away, as the database's cascade does. */

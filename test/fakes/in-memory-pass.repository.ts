@@ -16,11 +16,36 @@ export class InMemoryPassRepository extends PassRepository {
     return copy;
   }
 
+  /** The last change number handed out per pass type, as the pass_change_sequences table keeps it. */
+  private readonly changeSequences = new Map<number, number>();
+
   constructor(private readonly registrations?: InMemoryDeviceRegistrationRepository) {
     super();
+    registrations?.attachPasses(this);
+  }
+
+  private nextChangeSequence(passTypeId: number): number {
+    const next = (this.changeSequences.get(passTypeId) ?? 0) + 1;
+    this.changeSequences.set(passTypeId, next);
+    return next;
+  }
+
+  /** Rows as stored, deleted ones included; for the other fakes of the same store. */
+  storedRows(): Pass[] {
+    return [...this.rows.values()];
+  }
+
+  private live(): Pass[] {
+    return [...this.rows.values()].filter((row) => row.deletedAt === null);
   }
 
   async add(pass: Pass): Promise<Pass> {
+    for (const row of [...this.rows.values()]) {
+      if (row.deletedAt !== null && row.passTypeId === pass.passTypeId && row.serialNumber === pass.serialNumber) {
+        this.rows.delete(row.id);
+        this.registrations?.removeForPass(row.id);
+      }
+    }
     // Checked and inserted without an await in between, as a unique constraint would be.
     const taken = [...this.rows.values()].some(
       (row) => row.passTypeId === pass.passTypeId && row.serialNumber === pass.serialNumber,
@@ -42,34 +67,43 @@ export class InMemoryPassRepository extends PassRepository {
     if (stored.version !== handedOut) {
       throw new DomainError(DomainErrorCode.PassChangedConcurrently, `Pass ${pass.id} changed meanwhile.`);
     }
+    pass.changeSequence = this.nextChangeSequence(pass.passTypeId);
     this.rows.set(pass.id, cloneEntity(pass));
     this.handedOutVersions.set(pass, pass.version);
   }
 
   async findById(id: number): Promise<Pass | null> {
     const row = this.rows.get(id);
-    return row ? this.handOut(row) : null;
+    return row && row.deletedAt === null ? this.handOut(row) : null;
   }
 
   async findForAccount(accountId: number, id: number): Promise<Pass | null> {
     const row = this.rows.get(id);
-    return row && row.accountId === accountId ? this.handOut(row) : null;
+    return row && row.deletedAt === null && row.accountId === accountId ? this.handOut(row) : null;
+  }
+
+  async findForWallet(passTypeId: number, serialNumber: string): Promise<Pass | null> {
+    const row = [...this.rows.values()].find(
+      (candidate) =>
+        candidate.passTypeId === passTypeId && candidate.serialNumber === serialNumber && candidate.issuedAt !== null,
+    );
+    return row ? this.handOut(row) : null;
   }
 
   async findBySerialNumber(passTypeId: number, serialNumber: string): Promise<Pass | null> {
-    const row = [...this.rows.values()].find(
+    const row = this.live().find(
       (candidate) => candidate.passTypeId === passTypeId && candidate.serialNumber === serialNumber,
     );
     return row ? this.handOut(row) : null;
   }
 
   async findByPassDataId(passDataId: string): Promise<Pass | null> {
-    const row = [...this.rows.values()].find((candidate) => candidate.passDataId === passDataId);
+    const row = this.live().find((candidate) => candidate.passDataId === passDataId);
     return row ? this.handOut(row) : null;
   }
 
   async listForTemplate(templateId: number, page: { offset: number; limit: number }): Promise<Pass[]> {
-    return [...this.rows.values()]
+    return this.live()
       .filter((row) => row.templateId === templateId && row.issuedAt !== null)
       .sort((a, b) => a.id - b.id)
       .slice(page.offset, page.offset + page.limit)
@@ -77,7 +111,7 @@ export class InMemoryPassRepository extends PassRepository {
   }
 
   async findByBarcodeMessage(accountId: number, message: string, limit: number): Promise<Pass[]> {
-    return [...this.rows.values()]
+    return this.live()
       .filter((row) => row.accountId === accountId && row.barcodeMessage === message && row.issuedAt !== null)
       .sort((a, b) => a.id - b.id)
       .slice(0, limit)
@@ -85,13 +119,14 @@ export class InMemoryPassRepository extends PassRepository {
   }
 
   async touchAllOfTemplate(templateId: number, now: Date): Promise<number> {
-    let count = 0;
-    for (const row of this.rows.values()) {
-      if (row.templateId !== templateId) continue;
+    const rows = this.live().filter((row) => row.templateId === templateId);
+    if (rows.length === 0) return 0;
+    const changeSequence = this.nextChangeSequence(rows[0].passTypeId);
+    for (const row of rows) {
       row.touch(now);
-      count += 1;
+      row.changeSequence = changeSequence;
     }
-    return count;
+    return rows.length;
   }
 
   async remove(pass: Pass): Promise<void> {

@@ -13,4 +13,22 @@ export abstract class DeviceRegistrationRepository {
   abstract listForPass(passId: number): Promise<DeviceRegistration[]>;
   /** The ids of the passes a device is registered for, ascending. */
   abstract listPassIdsForDevice(deviceLibraryIdentifier: string): Promise<number[]>;
+  /**
+   * The passes of one pass type the device is registered for whose `changeSequence` is greater
+   * than `after` (all of them when `after` is null), by serial number.
+   */
+  abstract listChangedPasses(
+    deviceLibraryIdentifier: string,
+    passTypeId: number,
+    after: number | null,
+  ): Promise<ChangedPass[]>;
+  /** Forgets a push token APNs called dead: every registration that holds it goes. */
+  abstract removeByPushToken(pushToken: string): Promise<number>;
+  /** How many of the template's passes are registered on at least one device. */
+  abstract countInstalledPasses(templateId: number): Promise<number>;
+}
+
+export interface ChangedPass {
+  serialNumber: string;
+  changeSequence: number;
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { DeviceRegistration } from '../../../domain/device-registration';
-import { DeviceRegistrationRepository } from '../../../domain/ports/device-registration.repository';
-import { entityManagerFor } from './mikro-orm-repository';
+import { ChangedPass, DeviceRegistrationRepository } from '../../../domain/ports/device-registration.repository';
+import { entityManagerFor, executeSql } from './mikro-orm-repository';
 
 @Injectable()
 export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepository {
@@ -58,6 +58,38 @@ export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepo
       { fields: ['passId'], orderBy: { passId: 'asc' } },
     );
     return rows.map((row) => row.passId);
+  }
+
+  async listChangedPasses(
+    deviceLibraryIdentifier: string,
+    passTypeId: number,
+    after: number | null,
+  ): Promise<ChangedPass[]> {
+    const rows = await executeSql<
+      Array<{ serial_number: string; change_sequence: number | string }>
+    >(entityManagerFor(this.orm), `select p.serial_number, p.change_sequence
+       from device_registrations r join passes p on p.id = r.pass_id
+       where r.device_library_identifier = ? and p.pass_type_id = ?${after === null ? '' : ' and p.change_sequence > ?'}`,
+      after === null ? [deviceLibraryIdentifier, passTypeId] : [deviceLibraryIdentifier, passTypeId, after],
+      'all',
+    );
+    return rows
+      .map((row) => ({ serialNumber: row.serial_number, changeSequence: Number(row.change_sequence) }))
+      .sort((a, b) => compareCodeUnits(a.serialNumber, b.serialNumber));
+  }
+
+  async removeByPushToken(pushToken: string): Promise<number> {
+    return entityManagerFor(this.orm).nativeDelete(DeviceRegistration, { pushToken });
+  }
+
+  async countInstalledPasses(templateId: number): Promise<number> {
+    const rows = await executeSql<Array<{ installed: number | string }>>(entityManagerFor(this.orm), `select count(distinct r.pass_id) as installed
+       from device_registrations r join passes p on p.id = r.pass_id
+       where p.template_id = ? and p.deleted_at is null`,
+      [templateId],
+      'all',
+    );
+    return Number(rows[0]?.installed ?? 0);
   }
 }
 

@@ -5,8 +5,24 @@ import { DomainError, DomainErrorCode } from '../../../domain/errors';
 import { Pass } from '../../../domain/pass';
 import { PassRepository } from '../../../domain/ports/pass.repository';
 import { isPostgres } from './migrations/platform';
-import { entityManagerFor, saveDetached, violatesUnique } from './mikro-orm-repository';
+import { entityManagerFor, executeSql, saveDetached, violatesUnique } from './mikro-orm-repository';
+import { PassTemplate } from '../../../domain/pass-template';
 import { PASS_SERIAL_UNIQUE } from './schemas/pass.schema';
+
+/**
+ * The pass type's next change number. The upsert locks the counter row until the transaction
+ * ends (PostgreSQL; SQLite has one writer anyway), so a later number is never visible before an
+ * earlier one: a device's tag made of the highest number it saw cannot skip a change.
+ */
+async function nextChangeSequence(em: SqlEntityManager, passTypeId: number): Promise<number> {
+  const rows = await executeSql<Array<{ last_value: number | string }>>(em, `insert into pass_change_sequences (pass_type_id, last_value) values (?, 1)
+     on conflict (pass_type_id) do update set last_value = pass_change_sequences.last_value + 1
+     returning last_value`,
+    [passTypeId],
+    'all',
+  );
+  return Number(rows[0].last_value);
+}
 
 @Injectable()
 export class MikroOrmPassRepository extends PassRepository {
@@ -26,6 +42,11 @@ export class MikroOrmPassRepository extends PassRepository {
     try {
       // Its own (nested) transaction: on PostgreSQL a savepoint keeps a caller's transaction usable.
       await entityManagerFor(this.orm).transactional(async (em) => {
+        await em.nativeDelete(Pass, {
+          passTypeId: pass.passTypeId,
+          serialNumber: pass.serialNumber,
+          deletedAt: { $ne: null },
+        });
         em.persist(pass);
         await em.flush();
       });
@@ -49,6 +70,8 @@ export class MikroOrmPassRepository extends PassRepository {
     // The row is read under a write lock (PostgreSQL) or on SQLite's single connection inside the
     // transaction, so between the version check and the write no other save can slip in.
     await em.transactional(async (transaction) => {
+      // The sequence first, as touchAllOfTemplate takes it: the same lock order, no deadlock.
+      pass.changeSequence = await nextChangeSequence(transaction as SqlEntityManager, pass.passTypeId);
       const lockMode = isPostgres(transaction.getPlatform()) ? LockMode.PESSIMISTIC_WRITE : undefined;
       const stored = await transaction.findOne(Pass, { id: pass.id }, { lockMode });
       if (!stored) throw new DomainError(DomainErrorCode.PassNotFound, `No pass ${pass.id}.`);
@@ -64,25 +87,31 @@ export class MikroOrmPassRepository extends PassRepository {
   }
 
   async findById(id: number): Promise<Pass | null> {
-    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { id }));
+    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { id, deletedAt: null }));
   }
 
   async findForAccount(accountId: number, id: number): Promise<Pass | null> {
-    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { id, accountId }));
+    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { id, accountId, deletedAt: null }));
   }
 
   async findBySerialNumber(passTypeId: number, serialNumber: string): Promise<Pass | null> {
-    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { passTypeId, serialNumber }));
+    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { passTypeId, serialNumber, deletedAt: null }));
   }
 
   async findByPassDataId(passDataId: string): Promise<Pass | null> {
-    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { passDataId }));
+    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { passDataId, deletedAt: null }));
+  }
+
+  async findForWallet(passTypeId: number, serialNumber: string): Promise<Pass | null> {
+    return this.handOut(
+      await entityManagerFor(this.orm).findOne(Pass, { passTypeId, serialNumber, issuedAt: { $ne: null } }),
+    );
   }
 
   async listForTemplate(templateId: number, page: { offset: number; limit: number }): Promise<Pass[]> {
     const passes = await entityManagerFor(this.orm).find(
       Pass,
-      { templateId, issuedAt: { $ne: null } },
+      { templateId, issuedAt: { $ne: null }, deletedAt: null },
       { orderBy: { id: 'asc' }, offset: page.offset, limit: page.limit },
     );
     return passes.map((pass) => this.handOut(pass));
@@ -91,25 +120,36 @@ export class MikroOrmPassRepository extends PassRepository {
   async findByBarcodeMessage(accountId: number, message: string, limit: number): Promise<Pass[]> {
     const passes = await entityManagerFor(this.orm).find(
       Pass,
-      { accountId, barcodeMessage: message, issuedAt: { $ne: null } },
+      { accountId, barcodeMessage: message, issuedAt: { $ne: null }, deletedAt: null },
       { orderBy: { id: 'asc' }, limit },
     );
     return passes.map((pass) => this.handOut(pass));
   }
 
-  /** One UPDATE for the whole template, however many passes it has: the same rule as `Pass.touch`, in SQL. */
+  /** One UPDATE for the whole template, however many passes it has: the rules of `Pass.touch`, in SQL. */
   async touchAllOfTemplate(templateId: number, now: Date): Promise<number> {
-    const em = entityManagerFor(this.orm);
-    const updatedAt = isPostgres(em.getPlatform())
-      ? raw(`greatest(cast(? as timestamptz), updated_at + interval '1 millisecond')`, [now.toISOString()])
-      : // SQLite keeps MikroORM datetimes as epoch milliseconds.
-        raw('max(?, updated_at + 1)', [now.getTime()]);
-    const result = await em
-      .createQueryBuilder(Pass)
-      .update({ version: raw('version + 1'), updatedAt } as never)
-      .where({ templateId })
-      .execute('run');
-    return result.affectedRows;
+    return entityManagerFor(this.orm).transactional(async (transaction) => {
+      const em = transaction as SqlEntityManager;
+      const template = await em.findOne(PassTemplate, { id: templateId }, { fields: ['passTypeId'] });
+      if (!template) return 0;
+      const changeSequence = await nextChangeSequence(em, template.passTypeId);
+      const wholeSecond = Math.floor(now.getTime() / 1000) * 1000;
+      const [updatedAt, lastModified] = isPostgres(em.getPlatform())
+        ? [
+            raw(`greatest(cast(? as timestamptz), updated_at + interval '1 millisecond')`, [now.toISOString()]),
+            raw(`greatest(cast(? as timestamptz), last_modified + interval '1 second')`, [
+              new Date(wholeSecond).toISOString(),
+            ]),
+          ]
+        : // SQLite keeps MikroORM datetimes as epoch milliseconds.
+          [raw('max(?, updated_at + 1)', [now.getTime()]), raw('max(?, last_modified + 1000)', [wholeSecond])];
+      const result = await em
+        .createQueryBuilder(Pass)
+        .update({ version: raw('version + 1'), updatedAt, lastModified, changeSequence } as never)
+        .where({ templateId, deletedAt: null })
+        .execute('run');
+      return result.affectedRows;
+    });
   }
 
   /** Its device registrations go with it through ON DELETE CASCADE. */

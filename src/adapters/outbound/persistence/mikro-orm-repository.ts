@@ -43,3 +43,16 @@ export function violatesUnique(error: unknown, constraint: string, table: string
   const sqliteColumns = columns.map((column) => `${table}.${column}`).join(', ');
   return error.message.includes(`UNIQUE constraint failed: ${sqliteColumns}`);
 }
+
+/**
+ * Raw SQL in the entity manager's transaction, if it has one: outside it, SQLite's only
+ * connection would wait for the transaction forever, and PostgreSQL would not see its rows.
+ */
+export function executeSql<T>(
+  em: SqlEntityManager,
+  sql: string,
+  params: readonly unknown[],
+  method: 'all' | 'run',
+): Promise<T> {
+  return em.getConnection().execute(sql, [...params], method, em.getTransactionContext()) as Promise<T>;
+}

@@ -7,6 +7,7 @@ import { DeviceRegistrationRepository } from '../../../domain/ports/device-regis
 import { PassTemplateRepository } from '../../../domain/ports/pass-template.repository';
 import { PassTypeRepository } from '../../../domain/ports/pass-type.repository';
 import { PassRepository } from '../../../domain/ports/pass.repository';
+import { PushJobRepository } from '../../../domain/ports/push-job.repository';
 import { UnitOfWork } from '../../../domain/ports/unit-of-work';
 import { DatabaseHealth } from './database-health';
 import { migrateDatabase } from './migrate';
@@ -16,6 +17,7 @@ import { MikroOrmDeviceRegistrationRepository } from './mikro-orm-device-registr
 import { MikroOrmPassTemplateRepository } from './mikro-orm-pass-template.repository';
 import { MikroOrmPassTypeRepository } from './mikro-orm-pass-type.repository';
 import { MikroOrmPassRepository } from './mikro-orm-pass.repository';
+import { MikroOrmPushJobRepository } from './mikro-orm-push-job.repository';
 import { MikroOrmUnitOfWork } from './mikro-orm.unit-of-work';
 
 const REPOSITORIES = [
@@ -24,6 +26,7 @@ const REPOSITORIES = [
   { provide: PassTemplateRepository, useClass: MikroOrmPassTemplateRepository },
   { provide: PassRepository, useClass: MikroOrmPassRepository },
   { provide: DeviceRegistrationRepository, useClass: MikroOrmDeviceRegistrationRepository },
+  { provide: PushJobRepository, useClass: MikroOrmPushJobRepository },
   { provide: UnitOfWork, useClass: MikroOrmUnitOfWork },
 ];
 

@@ -29,7 +29,7 @@ async function fixture() {
     new PreparePassData(templates, passes, clock),
     new IssuePreparedPass(passes, templates, clock),
     new FindPassData(passes, templates),
-    new UpdatePass(passes, templates, clock),
+    new UpdatePass(passes, templates, core.passChanges, clock),
     new DeletePassData(passes, templates, clock),
     images,
   );

@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20260101000000Initial } from './Migration20260101000000Initial';
 import { Migration20261122100000PassDataAndRecipients } from './Migration20261122100000PassDataAndRecipients';
 import { Migration20261122120000PassPackageCache } from './Migration20261122120000PassPackageCache';
+import { Migration20261122220000WalletWebService } from './Migration20261122220000WalletWebService';
 
 /**
  * Every migration, in order. Listed by import rather than found by path, so the same list works
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20260101000000Initial', class: Migration20260101000000Initial },
   { name: 'Migration20261122100000PassDataAndRecipients', class: Migration20261122100000PassDataAndRecipients },
   { name: 'Migration20261122120000PassPackageCache', class: Migration20261122120000PassPackageCache },
+  { name: 'Migration20261122220000WalletWebService', class: Migration20261122220000WalletWebService },
 ];

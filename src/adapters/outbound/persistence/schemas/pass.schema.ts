@@ -41,10 +41,16 @@ export const PassSchema = new EntitySchema<Pass>({
     recipient: { ...jsonColumn, nullable: true },
     issuedAt: { type: 'datetime', length: 3, nullable: true },
     passDataDeletedAt: { type: 'datetime', length: 3, nullable: true },
+    deletedAt: { type: 'datetime', length: 3, nullable: true },
+    personalization: { ...jsonColumn, nullable: true },
     createdAt: { type: 'datetime', length: 3 },
     // The pass's version time: millisecond precision is part of the contract (Apple's update tags).
     updatedAt: { type: 'datetime', length: 3 },
     version: { type: 'integer' },
+    // Nullable only because SQLite cannot add a NOT NULL column without a default; the migration
+    // filled every row and Pass always sets it.
+    lastModified: { type: 'datetime', length: 3, nullable: true },
+    changeSequence: { type: 'integer', default: 0 },
     showsAsVoided: { type: 'boolean', persist: false, getter: true },
   },
   uniques: [{ name: PASS_SERIAL_UNIQUE, properties: ['passTypeId', 'serialNumber'] }],
