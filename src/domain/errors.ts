@@ -43,6 +43,14 @@ export const DomainErrorCode = {
   CustomPassIdInvalid: 'CUSTOM_PASS_ID_INVALID',
   PassVoided: 'PASS_VOIDED',
   PassInvalid: 'PASS_INVALID',
+  /** The Wallet web service's `ApplePass` token is not the one of the pass asked for. */
+  PassNotAuthorized: 'PASS_NOT_AUTHORIZED',
+  /** A device registration, push token or log batch that is not what Wallet sends. */
+  RegistrationInvalid: 'REGISTRATION_INVALID',
+  /** The pass's template offers no personalization (no `personalization.json`). */
+  PersonalizationNotOffered: 'PERSONALIZATION_NOT_OFFERED',
+  /** A personalization request without its token or without the fields the template asks for. */
+  PersonalizationInvalid: 'PERSONALIZATION_INVALID',
 } as const;
 
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];

@@ -218,6 +218,14 @@ export class Pass {
     return this.passDataDeletedAt === null;
   }
 
+  /**
+   * Whether `token` is this pass's `authenticationToken` (Wallet's `ApplePass` header); constant-time,
+   * and never for unissued data, which no device holds.
+   */
+  authenticatesWith(token: string): boolean {
+    return constantTimeEquals(token, this.authenticationToken) && this.isIssued();
+  }
+
   /** Whether `webToken` opens this pass's public links; constant-time, and never for unissued data. */
   opensWith(webToken: string): boolean {
     return constantTimeEquals(webToken, this.webToken) && this.isIssued();

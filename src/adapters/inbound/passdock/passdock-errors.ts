@@ -93,6 +93,11 @@ export const PASSDOCK_STATUS: Readonly<Record<ProblemCode, PassdockStatus>> = {
   [DomainErrorCode.CustomPassIdInvalid]: 422,
   [DomainErrorCode.PassVoided]: 422,
   [DomainErrorCode.PassInvalid]: 422,
+  // The Wallet web service's own failures; no Passdock call reaches them.
+  [DomainErrorCode.PassNotAuthorized]: 404,
+  [DomainErrorCode.RegistrationInvalid]: 422,
+  [DomainErrorCode.PersonalizationNotOffered]: 422,
+  [DomainErrorCode.PersonalizationInvalid]: 422,
   [DomainErrorCode.PassChangedConcurrently]: 409,
   [RequestProblemCode.InternalError]: 500,
 };

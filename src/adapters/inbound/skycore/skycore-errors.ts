@@ -131,6 +131,11 @@ export const DOMAIN_ERROR_TABLE: Readonly<Record<DomainErrorCode, Mapping>> = {
   [DomainErrorCode.CustomPassIdInvalid]: invalid,
   [DomainErrorCode.PassVoided]: invalid,
   [DomainErrorCode.PassInvalid]: 'internal',
+  // The Wallet web service's own failures; no Skycore action reaches them.
+  [DomainErrorCode.PassNotAuthorized]: 'internal',
+  [DomainErrorCode.RegistrationInvalid]: 'internal',
+  [DomainErrorCode.PersonalizationNotOffered]: 'internal',
+  [DomainErrorCode.PersonalizationInvalid]: 'internal',
 };
 
 /**

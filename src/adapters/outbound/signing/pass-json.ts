@@ -42,8 +42,8 @@ export interface PassJson {
   passTypeIdentifier: string;
   serialNumber: string;
   teamIdentifier: string;
-  webServiceURL: string;
-  authenticationToken: string;
+  webServiceURL?: string;
+  authenticationToken?: string;
   organizationName: string;
   description: string;
   logoText?: string;
@@ -84,11 +84,16 @@ export function buildPassJson(input: PackageInput, webServiceUrl: string): PassJ
     passTypeIdentifier: passType.passTypeIdentifier,
     serialNumber: pass.serialNumber,
     teamIdentifier: passType.teamIdentifier,
-    webServiceURL: webServiceUrl,
-    authenticationToken: pass.authenticationToken,
     organizationName: template.organizationName,
     description: template.description,
   };
+  // A voided or deleted pass will never change again: without the web service keys Wallet stops
+  // asking for it (Apple DTS, https://developer.apple.com/forums/thread/795413). A redeemed pass
+  // keeps them, because a redemption can be taken back.
+  if (!pass.voided && !pass.isDeleted()) {
+    json.webServiceURL = webServiceUrl;
+    json.authenticationToken = pass.authenticationToken;
+  }
   setText(json, 'logoText', template.logoText);
   setText(json, 'foregroundColor', template.colors.foreground);
   setText(json, 'backgroundColor', template.colors.background);
