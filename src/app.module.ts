@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AppleWebServiceModule } from './adapters/inbound/apple-web-service/apple-web-service.module';
 import { DistributionModule } from './adapters/inbound/distribution/distribution.module';
 import { HealthModule } from './adapters/inbound/health/health.module';
 import { PassdockModule } from './adapters/inbound/passdock/passdock.module';
 import { SkycoreModule } from './adapters/inbound/skycore/skycore.module';
+import { PushWorkerModule } from './adapters/outbound/push/push.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ConfiguredPassTypeInitializer } from './configured-pass-type.initializer';
@@ -61,6 +63,8 @@ export class AppModule {
         DistributionModule,
         PassdockModule,
         SkycoreModule,
+        AppleWebServiceModule,
+        PushWorkerModule,
       ],
       providers: [ConfiguredPassTypeInitializer],
     };

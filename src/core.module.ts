@@ -28,9 +28,19 @@ import { ListTemplatePasses } from './application/list-template-passes.use-case'
 import { ListTemplates } from './application/list-templates.use-case';
 import { OpenPublicPass } from './application/open-public-pass.use-case';
 import { PreparePassData } from './application/prepare-pass-data.use-case';
+import { GetLatestPass } from './application/get-latest-pass.use-case';
+import { ListChangedPasses } from './application/list-changed-passes.use-case';
+import { PassChanges } from './application/pass-changes';
+import { RegisterDevice } from './application/register-device.use-case';
+import { UnregisterDevice } from './application/unregister-device.use-case';
 import { Clock } from './domain/ports/clock';
 
 const USE_CASES = [
+  PassChanges,
+  RegisterDevice,
+  UnregisterDevice,
+  ListChangedPasses,
+  GetLatestPass,
   DeletePassData,
   FindPassBySerialNumber,
   FindPassData,

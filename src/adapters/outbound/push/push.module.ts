@@ -3,8 +3,11 @@ import { AppConfig } from '../../../config/app-config';
 import type { PassType } from '../../../domain/pass-type';
 import { PassUpdateNotifier } from '../../../domain/ports/pass-update-notifier';
 import type { PushResult } from '../../../domain/push';
+import { SendPushes } from '../../../application/send-pushes.use-case';
+import { CoreModule } from '../../../core.module';
 import { ApnsPassUpdateNotifier } from './apns-pass-update.notifier';
 import { LogPassUpdateNotifier } from './log-pass-update.notifier';
+import { PushWorker } from './push-worker';
 
 /**
  * PUSH_MODE unset: each push goes where its pass type's certificate can take it. A development
@@ -65,3 +68,10 @@ export function passUpdateNotifierFor(config: AppConfig): PassUpdateNotifier {
   exports: [PassUpdateNotifier],
 })
 export class PushModule {}
+
+/** The worker that sends queued pushes; only the running service has it, not the CLI. */
+@Module({
+  imports: [CoreModule, PushModule],
+  providers: [SendPushes, PushWorker],
+})
+export class PushWorkerModule {}
