@@ -30,6 +30,7 @@ import { OpenPublicPass } from './application/open-public-pass.use-case';
 import { PreparePassData } from './application/prepare-pass-data.use-case';
 import { GetLatestPass } from './application/get-latest-pass.use-case';
 import { ListChangedPasses } from './application/list-changed-passes.use-case';
+import { ListPassDevices } from './application/list-pass-devices.use-case';
 import { PassChanges } from './application/pass-changes';
 import { RegisterDevice } from './application/register-device.use-case';
 import { UnregisterDevice } from './application/unregister-device.use-case';
@@ -41,6 +42,7 @@ const USE_CASES = [
   UnregisterDevice,
   ListChangedPasses,
   GetLatestPass,
+  ListPassDevices,
   DeletePassData,
   FindPassBySerialNumber,
   FindPassData,

@@ -79,6 +79,8 @@ describe('the create-pass page examples', () => {
       bar: { format: 'PKBarcodeFormatQR', message: 'QRRSNDKAIUDS923', messageEncoding: 'iso-8859-1', altText: 'QRRSNDKAIUDS923' },
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
       custom: [{ transitType: 'PKTransitTypeAir' }],
+      // passgate's one addition to the documented shape: the devices that installed the pass.
+      devices: [],
       download: `https://passes.test/passes/${body.id}/${body.web_token}.pkpass`,
       family_id: templateId,
       header: [{ changeMessage: 'Gate changed to %@', key: 'gate', label: 'GATE', value: '53' }],

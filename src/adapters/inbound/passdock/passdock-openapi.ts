@@ -152,6 +152,16 @@ export const ACK_SCHEMA: SchemaObject = {
   },
 };
 
+/** passgate's addition: a device that installed the pass (GET …/passes/:id/devices, and `devices` in the pass). */
+export const DEVICE_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: {
+    id: text('Stable digest of the device (not Wallet’s device library identifier, which is the device’s secret)', '4b227777d4dd1fc61c6f'),
+    registered_at: TIMESTAMP,
+    updated_at: { ...TIMESTAMP, description: 'When the device last registered (its push token may have changed)' },
+  },
+};
+
 export const PASS_SCHEMA: SchemaObject = {
   type: 'object',
   properties: {
@@ -172,6 +182,7 @@ export const PASS_SCHEMA: SchemaObject = {
       properties: { relevantDate: text('ISO 8601'), locations: { type: 'array', items: LOCATION }, beacons: { type: 'array', items: BEACON } },
     },
     visual: VISUAL,
+    devices: { type: 'array', items: DEVICE_SCHEMA, description: 'passgate addition: the devices that installed the pass and follow its updates' },
   },
 };
 

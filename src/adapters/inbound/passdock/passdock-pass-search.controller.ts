@@ -1,6 +1,7 @@
 import { Controller, Get, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FindPassesByBarcode } from '../../../application/find-passes-by-barcode.use-case';
+import { ListPassDevices } from '../../../application/list-pass-devices.use-case';
 import { AppConfig } from '../../../config/app-config';
 import type { Account } from '../../../domain/account';
 import { DomainErrorCode } from '../../../domain/errors';
@@ -22,6 +23,7 @@ import { presentPass, presentSearchItem, type PassdockPass, type PassdockSearchI
 export class PassdockPassSearchController {
   constructor(
     private readonly findPassesByBarcode: FindPassesByBarcode,
+    private readonly listPassDevices: ListPassDevices,
     private readonly config: AppConfig,
   ) {}
 
@@ -47,6 +49,6 @@ export class PassdockPassSearchController {
     if (found.length === 0) {
       throw new PassdockRequestError([{ code: DomainErrorCode.PassNotFound, field: 'code', message: 'No pass has this barcode message.' }]);
     }
-    return presentPass(base, found[0].pass, found[0].template);
+    return presentPass(base, found[0].pass, found[0].template, await this.listPassDevices.execute(account.id, found[0].pass.id));
   }
 }

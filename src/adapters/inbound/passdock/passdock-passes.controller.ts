@@ -7,6 +7,7 @@ import { FindPassBySerialNumber } from '../../../application/find-pass-by-serial
 import { GetPass } from '../../../application/get-pass.use-case';
 import { GetTemplate } from '../../../application/get-template.use-case';
 import { IssueOrUpdatePass } from '../../../application/issue-or-update-pass.use-case';
+import { ListPassDevices } from '../../../application/list-pass-devices.use-case';
 import { ListTemplatePasses } from '../../../application/list-template-passes.use-case';
 import { RedeemPass } from '../../../application/redeem-pass.use-case';
 import { UpdatePass } from '../../../application/update-pass.use-case';
@@ -25,6 +26,7 @@ import {
   ACK_SCHEMA,
   COMPACT_PASS_SCHEMA,
   DEBUG_FLAG,
+  DEVICE_SCHEMA,
   ERRORS_FLAG,
   FLAG,
   ID_SCHEMA,
@@ -46,10 +48,12 @@ import { PassdockParams } from './passdock-params';
 import {
   presentAck,
   presentCompact,
+  presentDevices,
   presentPass,
   presentSearchItem,
   type PassdockAck,
   type PassdockCompactPass,
+  type PassdockDevice,
   type PassdockPass,
   type PassdockSearchItem,
 } from './passdock-presenter';
@@ -72,6 +76,7 @@ export class PassdockPassesController {
     private readonly redeemPass: RedeemPass,
     private readonly deletePass: DeletePass,
     private readonly buildPassPackage: BuildPassPackage,
+    private readonly listPassDevices: ListPassDevices,
     private readonly config: AppConfig,
   ) {}
 
@@ -91,7 +96,8 @@ export class PassdockPassesController {
     const { template, passes } = await this.listTemplatePasses.execute(account.id, templateId, readPage(params));
     const base = this.config.publicBaseUrl;
     if (params.flag('compact')) return passes.map((pass) => presentCompact(base, pass));
-    return passes.map((pass) => presentPass(base, pass, template));
+    const devices = await this.listPassDevices.ofLoaded(passes);
+    return passes.map((pass) => presentPass(base, pass, template, devices.get(pass.id) ?? []));
   }
 
   // Declared before ':id' for readability; Fastify prefers the fixed segment anyway.
@@ -124,7 +130,27 @@ export class PassdockPassesController {
         { code: DomainErrorCode.PassNotFound, field: 'serial_number', message: `No pass with serial number ${serialNumber}.` },
       ]);
     }
-    return presentPass(base, pass, template);
+    return presentPass(base, pass, template, await this.listPassDevices.execute(account.id, pass.id));
+  }
+
+  @Get(':id/devices')
+  @PassdockOperation(
+    'List the devices of a pass',
+    'The devices that installed the pass and follow its updates through the Wallet web service, oldest registration first. ' +
+      '`id` is a stable digest of the device, not Wallet\'s device library identifier (a secret of the device).',
+  )
+  @TEMPLATE_ID_PARAM
+  @PASS_ID_PARAM
+  @JsonResponse(200, 'The devices', { type: 'array', items: DEVICE_SCHEMA })
+  @PassdockErrorResponses(401, 404)
+  async devices(
+    @CurrentAccount() account: Account,
+    @Param('template_id', TemplateId) templateId: number,
+    @Param('id', PassId) id: number,
+  ): Promise<PassdockDevice[]> {
+    await this.getPass.execute(account.id, id, templateId);
+    const registrations = await this.listPassDevices.execute(account.id, id);
+    return presentDevices([...registrations].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()));
   }
 
   @Get(':id')
@@ -151,7 +177,8 @@ export class PassdockPassesController {
   ): Promise<void> {
     const { pass, template } = await this.getPass.execute(account.id, id, templateId);
     if (!params.flag('show')) {
-      void reply.status(200).send(presentPass(this.config.publicBaseUrl, pass, template));
+      const devices = await this.listPassDevices.execute(account.id, pass.id);
+      void reply.status(200).send(presentPass(this.config.publicBaseUrl, pass, template, devices));
       return;
     }
     const built = await this.buildPassPackage.forLoaded({ pass, template });
@@ -251,6 +278,6 @@ export class PassdockPassesController {
   private async answer(account: Account, pass: Pass, debug: boolean): Promise<PassdockAck | PassdockPass> {
     if (!debug) return presentAck(this.config.publicBaseUrl, pass);
     const template: PassTemplate = await this.getTemplate.execute(account.id, pass.templateId);
-    return presentPass(this.config.publicBaseUrl, pass, template);
+    return presentPass(this.config.publicBaseUrl, pass, template, await this.listPassDevices.execute(account.id, pass.id));
   }
 }

@@ -1,4 +1,6 @@
 import { FIELD_SECTIONS, type FieldDefinition, type FieldSection } from '../../../domain/fields';
+import type { DeviceRegistration } from '../../../domain/device-registration';
+import { sha256Hex } from '../../../domain/secrets';
 import type { Pass, ResolvedField } from '../../../domain/pass';
 import type { PassTemplate } from '../../../domain/pass-template';
 import { kindOfStyle } from '../../../domain/pass-style';
@@ -98,6 +100,27 @@ export interface PassdockPass extends PassdockAck, PassdockSectionsAndLooks {
   serial_number: string;
   render_html_url: string;
   redeemed_at: string | null;
+  /** The devices that installed the pass and follow its updates (passgate's addition). */
+  devices: PassdockDevice[];
+}
+
+/**
+ * One device following a pass. `id` is derived from Wallet's device library identifier rather
+ * than that identifier itself: the identifier is the secret that opens the device's "what changed"
+ * list, and the push token is the device's APNs address; neither belongs in an API answer.
+ */
+export interface PassdockDevice {
+  id: string;
+  registered_at: string;
+  updated_at: string;
+}
+
+export function presentDevices(registrations: readonly DeviceRegistration[]): PassdockDevice[] {
+  return registrations.map((registration) => ({
+    id: sha256Hex(registration.deviceLibraryIdentifier).slice(0, 20),
+    registered_at: timestamp(registration.createdAt),
+    updated_at: timestamp(registration.updatedAt),
+  }));
 }
 
 export interface PassdockCompactPass {
@@ -242,7 +265,12 @@ export function presentSearchItem(publicBaseUrl: string, pass: Pass, template: P
 }
 
 /** The whole pass (the create-pass page's "debug" body, show, list and search): the template's sections with this pass's values. */
-export function presentPass(publicBaseUrl: string, pass: Pass, template: PassTemplate): PassdockPass {
+export function presentPass(
+  publicBaseUrl: string,
+  pass: Pass,
+  template: PassTemplate,
+  devices: readonly DeviceRegistration[],
+): PassdockPass {
   const links = passLinks(publicBaseUrl, pass);
   const bar: PassdockBar = {};
   if (template.barcode) {
@@ -265,6 +293,7 @@ export function presentPass(publicBaseUrl: string, pass: Pass, template: PassTem
     bar,
     created_at: timestamp(pass.createdAt),
     custom: custom(template),
+    devices: presentDevices(devices),
     download: links.download,
     family_id: pass.templateId,
     id: pass.id,
