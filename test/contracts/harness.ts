@@ -9,24 +9,36 @@ import { MikroOrmDeviceRegistrationRepository } from '../../src/adapters/outboun
 import { MikroOrmPassTemplateRepository } from '../../src/adapters/outbound/persistence/mikro-orm-pass-template.repository';
 import { MikroOrmPassTypeRepository } from '../../src/adapters/outbound/persistence/mikro-orm-pass-type.repository';
 import { MikroOrmPassRepository } from '../../src/adapters/outbound/persistence/mikro-orm-pass.repository';
+import { MikroOrmPushJobRepository } from '../../src/adapters/outbound/persistence/mikro-orm-push-job.repository';
+import { MikroOrmUnitOfWork } from '../../src/adapters/outbound/persistence/mikro-orm.unit-of-work';
 import type { AccountRepository } from '../../src/domain/ports/account.repository';
 import type { DeviceRegistrationRepository } from '../../src/domain/ports/device-registration.repository';
 import type { PassTemplateRepository } from '../../src/domain/ports/pass-template.repository';
 import type { PassTypeRepository } from '../../src/domain/ports/pass-type.repository';
 import type { PassRepository } from '../../src/domain/ports/pass.repository';
+import type { PushJobRepository } from '../../src/domain/ports/push-job.repository';
+import type { UnitOfWork } from '../../src/domain/ports/unit-of-work';
 import { InMemoryAccountRepository } from '../fakes/in-memory-account.repository';
 import { InMemoryDeviceRegistrationRepository } from '../fakes/in-memory-device-registration.repository';
 import { InMemoryPassTemplateRepository } from '../fakes/in-memory-pass-template.repository';
 import { InMemoryPassTypeRepository } from '../fakes/in-memory-pass-type.repository';
 import { InMemoryPassRepository } from '../fakes/in-memory-pass.repository';
+import { InMemoryPushJobRepository } from '../fakes/in-memory-push-job.repository';
+import { InMemoryUnitOfWork } from '../fakes/in-memory-unit-of-work';
 
-/** The five ports over one store, as the contracts need them together (a pass needs its template...). */
+/**
+ * The ports over one store, as the contracts need them together (a pass needs its template...),
+ * and the unit of work that makes calls on them one transaction.
+ */
 export interface Repositories {
   accounts: AccountRepository;
   passTypes: PassTypeRepository;
   templates: PassTemplateRepository;
   passes: PassRepository;
   registrations: DeviceRegistrationRepository;
+  pushJobs: PushJobRepository;
+  /** The fake's runs the work as it is: only the databases roll back. */
+  unitOfWork: UnitOfWork;
 }
 
 export interface RepositoryHarness {
@@ -47,6 +59,8 @@ export function inMemoryRepositories(): Repositories {
     templates: new InMemoryPassTemplateRepository(passes),
     passes,
     registrations,
+    pushJobs: new InMemoryPushJobRepository(registrations, passes),
+    unitOfWork: new InMemoryUnitOfWork(),
   };
 }
 
@@ -57,6 +71,8 @@ export function mikroOrmRepositories(orm: MikroORM): Repositories {
     templates: new MikroOrmPassTemplateRepository(orm),
     passes: new MikroOrmPassRepository(orm),
     registrations: new MikroOrmDeviceRegistrationRepository(orm),
+    pushJobs: new MikroOrmPushJobRepository(orm),
+    unitOfWork: new MikroOrmUnitOfWork(orm),
   };
 }
 

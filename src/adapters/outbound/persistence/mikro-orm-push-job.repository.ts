@@ -30,10 +30,13 @@ export class MikroOrmPushJobRepository extends PushJobRepository {
   private async enqueue(condition: string, params: unknown[], now: Date): Promise<number> {
     const em = entityManagerFor(this.orm);
     const time = timeParameter(em, now);
+    // PostgreSQL takes an untyped parameter in a SELECT DISTINCT list as text, which a timestamptz
+    // column refuses: the cast names its type.
+    const timeValue = isPostgres(em.getPlatform()) ? 'cast(? as timestamptz)' : '?';
     // No conflict target: a device that already has a push waiting for the pass type keeps it
     // (the partial unique index push_jobs_waiting_unique), on PostgreSQL and SQLite alike.
     const result = await executeSql<{ affectedRows: number }>(em, `insert into push_jobs (device_library_identifier, pass_type_id, state, attempts, due_at, created_at)
-       select distinct r.device_library_identifier, p.pass_type_id, 'waiting', 0, ?, ?
+       select distinct r.device_library_identifier, p.pass_type_id, 'waiting', 0, ${timeValue}, ${timeValue}
        from device_registrations r join passes p on p.id = r.pass_id
        where ${condition}
        on conflict do nothing`,
