@@ -1,6 +1,7 @@
 import { DeviceRegistration } from '../../src/domain/device-registration';
+import type { Pass } from '../../src/domain/pass';
 import { aRegistration } from '../support/builders';
-import { anOwner, aStoredPass, type Owner } from './fixtures';
+import { anOwner, aStoredPass, aStoredTemplate, type Owner } from './fixtures';
 import { snapshot, type HarnessSetup, type RepositoryHarness, type Repositories } from './harness';
 
 const FIRST = new Date('2026-01-01T00:00:00.111Z');
@@ -106,6 +107,111 @@ export function deviceRegistrationRepositoryContract(name: string, setup: Harnes
       await repos.registrations.register(aRegistration('device-b', passIds[1]));
       expect(await repos.registrations.listPassIdsForDevice('device-a')).toEqual([passIds[0], passIds[2]]);
       expect(await repos.registrations.listPassIdsForDevice('device-none')).toEqual([]);
+    });
+
+    describe('what the Wallet web service asks', () => {
+      /** Loads, changes and saves the pass: the save gives it its pass type's next change number. */
+      async function change(passId: number, now: Date): Promise<number> {
+        const pass = (await repos.passes.findById(passId))!;
+        pass.void(now);
+        await repos.passes.save(pass);
+        return pass.changeSequence;
+      }
+
+      async function deleteStored(passId: number, now: Date): Promise<Pass> {
+        const pass = (await repos.passes.findById(passId))!;
+        pass.delete(now);
+        await repos.passes.save(pass);
+        return pass;
+      }
+
+      it('lists the passes of one pass type a device holds, changed after a number or all, by serial number', async () => {
+        const other = await anOwner(repos, 'Other');
+        const otherPass = await aStoredPass(repos, other.template, 'SN-0');
+        const lower = await aStoredPass(repos, owner.template, 'SN-a');
+        const upper = await aStoredPass(repos, owner.template, 'SN-B');
+        for (const passId of [passIds[2], passIds[0], lower.id, upper.id, otherPass.id]) {
+          await repos.registrations.register(aRegistration('device-a', passId));
+        }
+        await repos.registrations.register(aRegistration('device-b', passIds[1]));
+
+        const second = await change(passIds[1], LATER);
+        const third = await change(passIds[2], LATER);
+        const first = await change(passIds[0], LATER);
+        const upperChange = await change(upper.id, LATER);
+        await change(otherPass.id, LATER);
+        expect([second, third, first, upperChange]).toEqual([second, second + 1, second + 2, second + 3]);
+
+        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.id, null)).toEqual([
+          { serialNumber: 'SN-1', changeSequence: first },
+          { serialNumber: 'SN-3', changeSequence: third },
+          { serialNumber: 'SN-B', changeSequence: upperChange },
+          { serialNumber: 'SN-a', changeSequence: 0 },
+        ]);
+        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.id, 0)).toEqual([
+          { serialNumber: 'SN-1', changeSequence: first },
+          { serialNumber: 'SN-3', changeSequence: third },
+          { serialNumber: 'SN-B', changeSequence: upperChange },
+        ]);
+        // Strictly greater: the pass whose number the device already has is not listed again.
+        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.id, third)).toEqual([
+          { serialNumber: 'SN-1', changeSequence: first },
+          { serialNumber: 'SN-B', changeSequence: upperChange },
+        ]);
+        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.id, upperChange)).toEqual([]);
+        expect(await repos.registrations.listChangedPasses('device-a', other.passType.id, null)).toEqual([
+          { serialNumber: 'SN-0', changeSequence: expect.any(Number) },
+        ]);
+        expect(await repos.registrations.listChangedPasses('device-b', owner.passType.id, null)).toEqual([
+          { serialNumber: 'SN-2', changeSequence: second },
+        ]);
+        expect(await repos.registrations.listChangedPasses('device-none', owner.passType.id, null)).toEqual([]);
+      });
+
+      it('lists a deleted pass, so that the device learns it is void', async () => {
+        await repos.registrations.register(aRegistration('device-a', passIds[0]));
+        await repos.registrations.register(aRegistration('device-a', passIds[1]));
+        const before = await change(passIds[1], FIRST);
+        const deleted = await deleteStored(passIds[0], LATER);
+        expect(deleted.changeSequence).toBeGreaterThan(before);
+
+        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.id, before)).toEqual([
+          { serialNumber: 'SN-1', changeSequence: deleted.changeSequence },
+        ]);
+        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.id, null)).toEqual([
+          { serialNumber: 'SN-1', changeSequence: deleted.changeSequence },
+          { serialNumber: 'SN-2', changeSequence: before },
+        ]);
+      });
+
+      it('removes every registration that holds a dead push token, and says how many', async () => {
+        await repos.registrations.register(aRegistration('device-a', passIds[0], 'token-dead'));
+        await repos.registrations.register(aRegistration('device-a', passIds[1], 'token-dead'));
+        await repos.registrations.register(aRegistration('device-b', passIds[0], 'token-alive'));
+
+        expect(await repos.registrations.removeByPushToken('token-dead')).toBe(2);
+        expect(await repos.registrations.listPassIdsForDevice('device-a')).toEqual([]);
+        expect((await repos.registrations.find('device-b', passIds[0]))!.pushToken).toBe('token-alive');
+        expect(await repos.registrations.removeByPushToken('token-dead')).toBe(0);
+        expect(await repos.registrations.removeByPushToken('token-none')).toBe(0);
+      });
+
+      it("counts the template's live passes registered on at least one device", async () => {
+        const otherTemplate = await aStoredTemplate(repos, owner, { title: 'Other template' });
+        const elsewhere = await aStoredPass(repos, otherTemplate, 'SN-ELSEWHERE');
+        expect(await repos.registrations.countInstalledPasses(owner.template.id)).toBe(0);
+
+        await repos.registrations.register(aRegistration('device-a', passIds[0]));
+        await repos.registrations.register(aRegistration('device-b', passIds[0]));
+        await repos.registrations.register(aRegistration('device-a', passIds[1]));
+        await repos.registrations.register(aRegistration('device-c', elsewhere.id));
+        expect(await repos.registrations.countInstalledPasses(owner.template.id)).toBe(2);
+        expect(await repos.registrations.countInstalledPasses(otherTemplate.id)).toBe(1);
+
+        await deleteStored(passIds[1], LATER);
+        expect(await repos.registrations.countInstalledPasses(owner.template.id)).toBe(1);
+        expect(await repos.registrations.countInstalledPasses(987_654)).toBe(0);
+      });
     });
   });
 }

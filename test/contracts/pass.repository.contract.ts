@@ -1,3 +1,4 @@
+import { entityManagerFor, executeSql } from '../../src/adapters/outbound/persistence/mikro-orm-repository';
 import { DomainErrorCode, type DomainError } from '../../src/domain/errors';
 import { Pass } from '../../src/domain/pass';
 import { aPass, aPng, aRegistration } from '../support/builders';
@@ -7,6 +8,9 @@ import { snapshot, type HarnessSetup, type RepositoryHarness, type Repositories 
 const ISSUED = new Date('2026-02-03T04:05:06.789Z');
 
 export function passRepositoryContract(name: string, setup: HarnessSetup): void {
+  /** Lock waits need a database where two transactions run side by side. */
+  const postgresOnly = name === 'MikroORM on PostgreSQL' ? it : it.skip;
+
   describe(`PassRepository contract: ${name}`, () => {
     let harness: RepositoryHarness;
     let repos: Repositories;
@@ -280,6 +284,231 @@ export function passRepositoryContract(name: string, setup: HarnessSetup): void 
       expect(found[0]).toBeInstanceOf(Pass);
       expect(await repos.passes.findByBarcodeMessage(owner.account.id, 'ABC 123', 1)).toHaveLength(1);
       expect(await repos.passes.findByBarcodeMessage(owner.account.id, 'ABC', 10)).toEqual([]);
+    });
+
+    /** Loads, changes and saves the pass; the save gives it its pass type's next change number. */
+    async function changeStored(passId: number, now: Date): Promise<Pass> {
+      const pass = (await repos.passes.findById(passId))!;
+      pass.update(owner.template, { fields: { name: { value: `Changed ${now.toISOString()}` } } }, now);
+      await repos.passes.save(pass);
+      return pass;
+    }
+
+    async function deleteStored(passId: number, now: Date): Promise<Pass> {
+      const pass = (await repos.passes.findById(passId))!;
+      pass.delete(now);
+      await repos.passes.save(pass);
+      return pass;
+    }
+
+    describe('change sequence and Last-Modified', () => {
+      it('gives every saved change the next number of its pass type, counted apart per pass type', async () => {
+        const other = await anOwner(repos, 'Other');
+        const first = await aStoredPass(repos, owner.template, 'SN-A');
+        const second = await aStoredPass(repos, owner.template, 'SN-B');
+        const theirs = await aStoredPass(repos, other.template, 'SN-A');
+        expect((await repos.passes.findById(first.id))!.changeSequence).toBe(0);
+
+        const a1 = (await changeStored(first.id, ISSUED)).changeSequence;
+        const redeemed = (await repos.passes.findById(theirs.id))!;
+        redeemed.redeem(ISSUED);
+        await repos.passes.save(redeemed);
+        const o1 = redeemed.changeSequence;
+        const b1 = (await changeStored(second.id, ISSUED)).changeSequence;
+        const a2 = (await changeStored(first.id, ISSUED)).changeSequence;
+        const unredeemed = (await repos.passes.findById(theirs.id))!;
+        unredeemed.unredeem(ISSUED);
+        await repos.passes.save(unredeemed);
+        const o2 = unredeemed.changeSequence;
+        expect(a1).toBeGreaterThan(0);
+        expect(o1).toBeGreaterThan(0);
+        // Neither pass type's changes take numbers from the other's.
+        expect([b1, a2]).toEqual([a1 + 1, a1 + 2]);
+        expect(o2).toBe(o1 + 1);
+
+        expect((await repos.passes.findById(first.id))!.changeSequence).toBe(a2);
+        expect((await repos.passes.findById(second.id))!.changeSequence).toBe(b1);
+        expect((await repos.passes.findById(theirs.id))!.changeSequence).toBe(o2);
+      });
+
+      it('touches all live passes of a template with one new number above every earlier one; a deleted pass keeps its own', async () => {
+        const sibling = await aStoredTemplate(repos, owner, { title: 'Sibling' });
+        const first = await aStoredPass(repos, owner.template, 'SN-1');
+        const second = await aStoredPass(repos, owner.template, 'SN-2');
+        const deleted = await aStoredPass(repos, owner.template, 'SN-3');
+        const elsewhere = await aStoredPass(repos, sibling, 'SN-4');
+        await changeStored(first.id, ISSUED);
+        const siblingChange = (await changeStored(elsewhere.id, ISSUED)).changeSequence;
+        const deletion = await deleteStored(deleted.id, ISSUED);
+
+        expect(await repos.passes.touchAllOfTemplate(owner.template.id, new Date('2026-03-01T00:00:00.000Z'))).toBe(2);
+        const touched = [(await repos.passes.findById(first.id))!, (await repos.passes.findById(second.id))!];
+        const number = touched[0].changeSequence;
+        expect(touched[1].changeSequence).toBe(number);
+        expect(number).toBeGreaterThan(deletion.changeSequence);
+        expect(touched.map((pass) => pass.version)).toEqual([3, 2]);
+
+        const stillDeleted = (await repos.passes.findForWallet(owner.passType.id, 'SN-3'))!;
+        expect([stillDeleted.changeSequence, stillDeleted.version]).toEqual([deletion.changeSequence, deletion.version]);
+        expect(snapshot(stillDeleted.lastModified)).toEqual(snapshot(deletion.lastModified));
+        expect((await repos.passes.findById(elsewhere.id))!.changeSequence).toBe(siblingChange);
+
+        expect(await repos.passes.touchAllOfTemplate(owner.template.id, new Date('2026-03-01T00:00:00.000Z'))).toBe(2);
+        const next = (await repos.passes.findById(second.id))!.changeSequence;
+        expect(next).toBeGreaterThan(number);
+        expect((await changeStored(elsewhere.id, ISSUED)).changeSequence).toBeGreaterThan(next);
+      });
+
+      it('keeps lastModified in whole seconds, one second later at least per version, touched or saved', async () => {
+        const pass = await repos.passes.add(aPass(owner.template, 'SN-LM', {}, ISSUED));
+        const late = await repos.passes.add(aPass(owner.template, 'SN-LATE', {}, new Date('2026-06-01T12:00:00.999Z')));
+        expect(pass.lastModified.toISOString()).toBe('2026-02-03T04:05:06.000Z');
+        expect((await repos.passes.findById(pass.id))!.lastModified.toISOString()).toBe('2026-02-03T04:05:06.000Z');
+
+        // Saved within the same second: one second later.
+        await changeStored(pass.id, new Date('2026-02-03T04:05:06.900Z'));
+        expect((await repos.passes.findById(pass.id))!.lastModified.toISOString()).toBe('2026-02-03T04:05:07.000Z');
+
+        // Touched at an earlier now, twice: one second per call all the same.
+        const earlier = new Date('2026-01-01T00:00:00.000Z');
+        await repos.passes.touchAllOfTemplate(owner.template.id, earlier);
+        expect((await repos.passes.findById(pass.id))!.lastModified.toISOString()).toBe('2026-02-03T04:05:08.000Z');
+        await repos.passes.touchAllOfTemplate(owner.template.id, earlier);
+        expect((await repos.passes.findById(pass.id))!.lastModified.toISOString()).toBe('2026-02-03T04:05:09.000Z');
+        expect((await repos.passes.findById(late.id))!.lastModified.toISOString()).toBe('2026-06-01T12:00:02.000Z');
+
+        // Touched at a later now: that now, truncated to the second.
+        await repos.passes.touchAllOfTemplate(owner.template.id, new Date('2026-03-01T00:00:00.750Z'));
+        const touched = (await repos.passes.findById(pass.id))!;
+        expect(touched.lastModified.toISOString()).toBe('2026-03-01T00:00:00.000Z');
+        expect(touched.updatedAt.toISOString()).toBe('2026-03-01T00:00:00.750Z');
+        expect((await repos.passes.findById(late.id))!.lastModified.toISOString()).toBe('2026-06-01T12:00:03.000Z');
+      });
+    });
+
+    describe('deleted passes', () => {
+      it('hides a deleted pass from every finder but findForWallet, which gives it back deleted', async () => {
+        const kept = await repos.passes.add(aPass(owner.template, 'SN-KEPT', { barcodeMessage: 'CODE' }, ISSUED));
+        const added = await repos.passes.add(aPass(owner.template, 'SN-DEL', { barcodeMessage: 'CODE' }, ISSUED));
+        const deletedAt = new Date('2026-02-03T04:05:07.123Z');
+        const deleted = await deleteStored(added.id, deletedAt);
+
+        expect(await repos.passes.findById(added.id)).toBeNull();
+        expect(await repos.passes.findForAccount(owner.account.id, added.id)).toBeNull();
+        expect(await repos.passes.findBySerialNumber(owner.passType.id, 'SN-DEL')).toBeNull();
+        expect(await repos.passes.findByPassDataId(added.passDataId)).toBeNull();
+        expect((await repos.passes.listForTemplate(owner.template.id, { offset: 0, limit: 10 })).map((p) => p.id)).toEqual([
+          kept.id,
+        ]);
+        expect((await repos.passes.findByBarcodeMessage(owner.account.id, 'CODE', 10)).map((p) => p.id)).toEqual([kept.id]);
+
+        const forWallet = await repos.passes.findForWallet(owner.passType.id, 'SN-DEL');
+        expect(forWallet).toBeInstanceOf(Pass);
+        expect(snapshot(forWallet)).toStrictEqual(snapshot(deleted));
+        expect(forWallet!.deletedAt!.toISOString()).toBe('2026-02-03T04:05:07.123Z');
+        expect(forWallet!.isDeleted()).toBe(true);
+        expect(forWallet!.showsAsVoided).toBe(true);
+        expect((await repos.passes.findForWallet(owner.passType.id, 'SN-KEPT'))!.id).toBe(kept.id);
+        expect(await repos.passes.findForWallet(owner.passType.id, 'SN-NONE')).toBeNull();
+      });
+
+      it('gives findForWallet no data that is not issued yet', async () => {
+        const draft = await repos.passes.add(Pass.prepare(owner.template, 'SN-DRAFT', {}, ISSUED, null));
+        expect(await repos.passes.findForWallet(owner.passType.id, 'SN-DRAFT')).toBeNull();
+        const loaded = (await repos.passes.findById(draft.id))!;
+        loaded.markIssued(new Date('2026-02-03T04:05:08.000Z'));
+        await repos.passes.save(loaded);
+        expect((await repos.passes.findForWallet(owner.passType.id, 'SN-DRAFT'))!.id).toBe(draft.id);
+      });
+
+      it('frees the serial number of a deleted pass: adding it again removes the deleted pass and its registrations', async () => {
+        const old = await aStoredPass(repos, owner.template, 'SN-AGAIN');
+        await repos.registrations.register(aRegistration('device-a', old.id));
+        await deleteStored(old.id, ISSUED);
+
+        const fresh = await repos.passes.add(aPass(owner.template, 'SN-AGAIN', {}, ISSUED));
+        expect(fresh.id).not.toBe(old.id);
+        expect((await repos.passes.findForWallet(owner.passType.id, 'SN-AGAIN'))!.id).toBe(fresh.id);
+        expect((await repos.passes.findBySerialNumber(owner.passType.id, 'SN-AGAIN'))!.id).toBe(fresh.id);
+        expect(await repos.registrations.find('device-a', old.id)).toBeNull();
+        expect(await repos.registrations.listPassIdsForDevice('device-a')).toEqual([]);
+      });
+
+      it('still refuses the serial number of a live pass with SERIAL_NUMBER_TAKEN, inside a unit of work too', async () => {
+        const live = await aStoredPass(repos, owner.template, 'SN-LIVE');
+        await deleteStored((await aStoredPass(repos, owner.template, 'SN-GONE')).id, ISSUED);
+        await expect(repos.passes.add(aPass(owner.template, 'SN-LIVE', {}, ISSUED))).rejects.toMatchObject({
+          code: DomainErrorCode.SerialNumberTaken,
+        });
+
+        await repos.unitOfWork.atomically(async () => {
+          await expect(repos.passes.add(aPass(owner.template, 'SN-LIVE', {}, ISSUED))).rejects.toMatchObject({
+            code: DomainErrorCode.SerialNumberTaken,
+          });
+          await repos.passes.add(aPass(owner.template, 'SN-GONE', {}, ISSUED));
+        });
+        expect((await repos.passes.findBySerialNumber(owner.passType.id, 'SN-LIVE'))!.id).toBe(live.id);
+        expect((await repos.passes.findForWallet(owner.passType.id, 'SN-GONE'))!.isDeleted()).toBe(false);
+      });
+    });
+
+    describe('concurrent changes of one pass type', () => {
+      postgresOnly('commits them in the order of their numbers: the second waits for the first to commit', async () => {
+        const orm = harness.orm!;
+        const first = await aStoredPass(repos, owner.template, 'SN-TX-A');
+        const second = await aStoredPass(repos, owner.template, 'SN-TX-B');
+        const before = (await changeStored((await aStoredPass(repos, owner.template, 'SN-TX-0')).id, ISSUED))
+          .changeSequence;
+
+        let release!: () => void;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        let holding!: (taken: { changeSequence: number; backend: number }) => void;
+        const held = new Promise<{ changeSequence: number; backend: number }>((resolve) => (holding = resolve));
+        const transactionA = repos.unitOfWork.atomically(async () => {
+          const saved = await changeStored(first.id, ISSUED);
+          const [row] = await executeSql<Array<{ pid: number }>>(
+            entityManagerFor(orm),
+            'select pg_backend_pid() as pid',
+            [],
+            'all',
+          );
+          holding({ changeSequence: saved.changeSequence, backend: Number(row.pid) });
+          await released;
+        });
+        const a = await held;
+        expect(a.changeSequence).toBe(before + 1);
+
+        let finishedB = false;
+        const transactionB = repos.unitOfWork
+          .atomically(async () => (await changeStored(second.id, ISSUED)).changeSequence)
+          .finally(() => {
+            finishedB = true;
+          });
+
+        // Until B is seen waiting for A's lock (or, wrongly, finishes without waiting).
+        let waiting = false;
+        while (!waiting && !finishedB) {
+          const blocked = await orm.em
+            .getConnection()
+            .execute<Array<{ pid: number }>>('select pid from pg_stat_activity where ? = any(pg_blocking_pids(pid))', [
+              a.backend,
+            ]);
+          waiting = blocked.length > 0;
+          if (!waiting) await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(finishedB).toBe(false);
+        expect(waiting).toBe(true);
+        // A reader sees neither change while A holds the lock.
+        expect((await repos.passes.findById(first.id))!.changeSequence).toBe(0);
+        expect((await repos.passes.findById(second.id))!.changeSequence).toBe(0);
+
+        release();
+        await transactionA;
+        const b = await transactionB;
+        expect(b).toBeGreaterThan(a.changeSequence);
+        expect((await repos.passes.findById(first.id))!.changeSequence).toBe(a.changeSequence);
+        expect((await repos.passes.findById(second.id))!.changeSequence).toBe(b);
+      });
     });
 
     it('removes a pass together with its device registrations, and nothing else', async () => {
