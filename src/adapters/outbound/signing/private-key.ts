@@ -14,7 +14,10 @@ export function openPrivateKey(pem: string, passphrase: string | null): KeyObjec
     return createPrivateKey({ key: pem, format: 'pem', passphrase: passphrase ?? undefined });
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
-    if (encrypted && /BAD_DECRYPT|INTERRUPTED_OR_CANCELLED|MISSING_PASSPHRASE/.test(code)) {
+    // A wrong passphrase usually fails the CBC padding check (BAD_DECRYPT); about 1 in 256 times the
+    // padding happens to look right and the garbage fails to decode instead (UNSUPPORTED, ASN.1
+    // errors). An encrypted key that does not open is a passphrase problem either way.
+    if (encrypted && /BAD_DECRYPT|INTERRUPTED_OR_CANCELLED|MISSING_PASSPHRASE|UNSUPPORTED|ASN1|DECODER/.test(code)) {
       throw new Error('the passphrase does not open the encrypted private key');
     }
     throw new Error(`it is not a PEM private key (${(error as Error).message})`);
