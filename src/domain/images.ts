@@ -4,7 +4,7 @@ import type { ImageKind } from './pass-style';
 /** Package file name (`icon.png`, `logo@2x.png`, ...) → PNG bytes. */
 export type ImageSet = Record<string, Uint8Array>;
 
-const IMAGE_FILE_NAME = /^(icon|logo|strip|thumbnail|background|footer)(@2x|@3x)?\.png$/;
+const IMAGE_FILE_NAME = /^(icon|logo|strip|thumbnail|background|footer|personalizationLogo)(@2x|@3x)?\.png$/;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 
@@ -24,14 +24,16 @@ export function validateImages(images: ImageSet, allowed: ReadonlySet<ImageKind>
     if (kind === null) {
       throw new DomainError(
         DomainErrorCode.ImageInvalid,
-        `"${fileName}" is not a pass image name (icon, logo, strip, thumbnail, background or footer, optionally @2x or @3x, .png).`,
+        `"${fileName}" is not a pass image name (icon, logo, strip, thumbnail, background, footer or personalizationLogo, optionally @2x or @3x, .png).`,
         { image: fileName },
       );
     }
     if (!allowed.has(kind)) {
-      throw new DomainError(DomainErrorCode.ImageNotAllowed, `This pass style does not show a ${kind} image.`, {
-        image: fileName,
-      });
+      const message =
+        kind === 'personalizationLogo'
+          ? 'Only a template that offers personalization shows a personalizationLogo image.'
+          : `This pass style does not show a ${kind} image.`;
+      throw new DomainError(DomainErrorCode.ImageNotAllowed, message, { image: fileName });
     }
     if (!isPng(bytes)) {
       throw new DomainError(DomainErrorCode.ImageInvalid, `"${fileName}" is not a PNG image.`, { image: fileName });

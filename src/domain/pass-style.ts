@@ -17,7 +17,7 @@ export type TransitType = (typeof TRANSIT_TYPES)[number];
 /** Apple lets an event ticket carry either a strip image or a background and a thumbnail, never both. */
 export type EventTicketLayout = 'strip' | 'backgroundAndThumbnail';
 
-export const IMAGE_KINDS = ['icon', 'logo', 'strip', 'thumbnail', 'background', 'footer'] as const;
+export const IMAGE_KINDS = ['icon', 'logo', 'strip', 'thumbnail', 'background', 'footer', 'personalizationLogo'] as const;
 export type ImageKind = (typeof IMAGE_KINDS)[number];
 
 export interface StyleChoice {
@@ -31,9 +31,16 @@ export interface StyleChoice {
 /**
  * Which images each style shows, from Apple's "Pass Design and Creation" image table: footer only on
  * boarding passes, strip on coupons, store cards and event tickets, thumbnail on generic passes and
- * event tickets, background only on event tickets without a strip.
+ * event tickets, background only on event tickets without a strip; and personalizationLogo on
+ * the enrollment sheet of a template that offers personalization (`personalization` set).
  */
-export function allowedImageKinds(choice: StyleChoice): ReadonlySet<ImageKind> {
+export function allowedImageKinds(choice: StyleChoice & { personalization?: object | null }): ReadonlySet<ImageKind> {
+  const kinds = styleImageKinds(choice);
+  if (choice.personalization !== undefined && choice.personalization !== null) kinds.add('personalizationLogo');
+  return kinds;
+}
+
+function styleImageKinds(choice: StyleChoice): Set<ImageKind> {
   switch (choice.style) {
     case 'boardingPass':
       return new Set<ImageKind>(['icon', 'logo', 'footer']);

@@ -2,6 +2,7 @@ import { DomainError, DomainErrorCode } from './errors';
 import { FIELD_SECTIONS, FieldDefinition, FieldOverride, FieldSection, TemplateFields, validateFields } from './fields';
 import { hasIcon, ImageSet, validateImages } from './images';
 import { allowedImageKinds, StyleChoice, validateStyleChoice } from './pass-style';
+import { NfcPayload, PersonalizationOffer, validateNfc, validatePersonalizationOffer } from './personalization';
 import { assertNoNulCharacter } from './text';
 import {
   Beacon,
@@ -71,6 +72,13 @@ export interface TemplateDefinition extends StyleChoice {
   localizations: Localizations;
   /** Each pass is locked to one recipient (email, phone or custom id) when its data is stored. */
   recipientRequired: boolean;
+  /**
+   * Rewards enrollment offered to holders (`personalization.json`): store cards with `nfc` and a
+   * personalizationLogo image only. Absent: none.
+   */
+  personalization?: PersonalizationOffer | null;
+  /** The pass.json `nfc` dictionary. Absent: none. */
+  nfc?: NfcPayload | null;
 }
 
 const RGB = /^rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)$/;
@@ -159,6 +167,8 @@ export class PassTemplate implements TemplateDefinition {
   relevance!: TemplateRelevance;
   localizations!: Localizations;
   recipientRequired!: boolean;
+  personalization!: PersonalizationOffer | null;
+  nfc!: NfcPayload | null;
   createdAt!: Date;
   updatedAt!: Date;
 
@@ -192,6 +202,8 @@ export class PassTemplate implements TemplateDefinition {
       relevance: this.relevance,
       localizations: this.localizations,
       recipientRequired: this.recipientRequired,
+      personalization: this.personalization,
+      nfc: this.nfc,
     };
   }
 
@@ -239,7 +251,9 @@ export class PassTemplate implements TemplateDefinition {
     assertNoNulCharacter(text, 'template');
     const style = validateStyleChoice(definition);
     const images = { ...definition.images };
-    validateImages(images, allowedImageKinds(style));
+    const nfc = validateNfc(definition.nfc ?? null);
+    const personalization = validatePersonalizationOffer(definition.personalization ?? null, { style: style.style, nfc, images });
+    validateImages(images, allowedImageKinds({ ...style, personalization }));
     if (!hasIcon(images)) {
       throw new DomainError(DomainErrorCode.IconMissing, 'A template needs an icon image (icon.png, @2x or @3x).');
     }
@@ -271,6 +285,8 @@ export class PassTemplate implements TemplateDefinition {
       },
       localizations: validateLocalizations(definition.localizations),
       recipientRequired: definition.recipientRequired === true,
+      personalization,
+      nfc,
     };
     Object.assign(this, validated);
     this.updatedAt = now;

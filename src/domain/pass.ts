@@ -3,6 +3,7 @@ import { FIELD_SECTIONS, FieldDefinition, FieldOverride, FieldSection, normalize
 import { ImageSet, validateImages } from './images';
 import { allowedImageKinds } from './pass-style';
 import type { PassTemplate } from './pass-template';
+import { PERSONALIZATION_INFO_NAMES } from './personalization';
 import { Recipient, validateRecipient } from './recipient';
 import {
   Beacon,
@@ -309,7 +310,13 @@ export class Pass {
     return Number.isFinite(since) && since >= this.lastModified.getTime();
   }
 
-  /** The template's fields, section by section, with this pass's values and overrides merged in. */
+  /**
+   * The template's fields, section by section, with this pass's values and overrides merged in.
+   * Once the holder has enrolled, a field whose key is a PersonalizationDictionary name
+   * (`fullName`, `emailAddress`, `postalCode`...) shows the holder's answer, over the pass's own
+   * value too: showing what the holder entered is what enrollment is for, and the holder's
+   * answer is the newer word on it. A name the holder did not answer keeps the field's value.
+   */
   resolveFields(template: PassTemplate): Record<FieldSection, ResolvedField[]> {
     const resolved = {} as Record<FieldSection, ResolvedField[]>;
     for (const section of FIELD_SECTIONS) {
@@ -317,7 +324,7 @@ export class Pass {
         const override = this.fieldValues[definition.key] ?? {};
         return {
           ...definition,
-          value: override.value ?? definition.value,
+          value: this.personalizedValue(definition.key) ?? override.value ?? definition.value,
           label: override.label ?? definition.label,
           changeMessage: override.changeMessage ?? definition.changeMessage,
         };
@@ -327,11 +334,26 @@ export class Pass {
   }
 
   /**
+   * Whether this version's package offers Wallet's enrollment sheet (carries `personalization.json`):
+   * the template offers personalization and the holder has not enrolled yet. Once enrolled the
+   * package leaves it out, so Wallet stops offering it. A pass shown as voided offers nothing.
+   * @see https://developer.apple.com/documentation/walletpasses/return-a-personalized-pass
+   */
+  offersPersonalization(template: PassTemplate): boolean {
+    return template.personalization !== null && this.personalization === null && !this.showsAsVoided;
+  }
+
+  /**
    * Shown as voided by Wallet: voided, redeemed (Apple suggests voiding a pass once it is used), or
    * deleted by its account.
    */
   get showsAsVoided(): boolean {
     return this.voided || this.redeemed || this.deletedAt !== null;
+  }
+
+  private personalizedValue(key: string): string | undefined {
+    if (this.personalization === null || !(PERSONALIZATION_INFO_NAMES as readonly string[]).includes(key)) return undefined;
+    return this.personalization[key];
   }
 
   private assertNotVoided(): void {

@@ -1,6 +1,7 @@
 import { emptyFields } from '../../src/domain/fields';
 import { PassTemplate, type TemplateDefinition } from '../../src/domain/pass-template';
 import { aField, aPass, aPng, aRegistration, aTemplate, aTemplateDefinition } from '../support/builders';
+import { AN_NFC, personalizableStoreCard } from '../support/personalization-fixtures';
 import { anOwner, aStoredPass, type Owner } from './fixtures';
 import { snapshot, type HarnessSetup, type RepositoryHarness, type Repositories } from './harness';
 
@@ -121,6 +122,35 @@ export function passTemplateRepositoryContract(name: string, setup: HarnessSetup
       const reloaded = await repos.templates.findById(owner.template.id);
       expect(snapshot(reloaded)).toStrictEqual(snapshot(loaded));
       expect(reloaded!.updatedAt.toISOString()).toBe('2026-04-04T04:04:04.444Z');
+    });
+
+    it('keeps a personalization offer and nfc and clears them back to null', async () => {
+      const offer = {
+        termsAndConditions: 'Points expire — après un an.',
+        requiredPersonalizationFields: ['PKPassPersonalizationFieldPhoneNumber' as const, 'PKPassPersonalizationFieldName' as const],
+        description: 'Join Rewards 🎁',
+      };
+      const template = await repos.templates.add(
+        aTemplate(owner.account.id, owner.passType.id, personalizableStoreCard({ personalization: offer })),
+      );
+
+      const loaded = (await repos.templates.findById(template.id))!;
+      expect(snapshot(loaded)).toStrictEqual(snapshot(template));
+      expect(loaded.personalization).toEqual(offer);
+      // personalization.json is written from it: its bytes, manifest hash included, stay the same.
+      expect(Object.keys(loaded.personalization!)).toEqual(['description', 'requiredPersonalizationFields', 'termsAndConditions']);
+      expect(loaded.nfc).toEqual(AN_NFC);
+      expect(loaded.images['personalizationLogo@2x.png']).toBeInstanceOf(Uint8Array);
+
+      loaded.update({ personalization: null, images: { 'icon.png': aPng(1) } }, new Date('2026-04-04T04:04:04.444Z'));
+      await repos.templates.save(loaded);
+      const cleared = (await repos.templates.findById(template.id))!;
+      expect(cleared.personalization).toBeNull();
+      expect(cleared.nfc).toEqual(AN_NFC);
+      cleared.update({ nfc: null }, new Date('2026-04-04T04:04:05.000Z'));
+      await repos.templates.save(cleared);
+      expect((await repos.templates.findById(template.id))!.nfc).toBeNull();
+      expect((await repos.templates.findById(owner.template.id))!.personalization).toBeNull();
     });
 
     it('finds a template for its own account only', async () => {

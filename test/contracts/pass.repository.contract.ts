@@ -524,5 +524,21 @@ export function passRepositoryContract(name: string, setup: HarnessSetup): void 
       expect(await repos.registrations.listPassIdsForDevice('device-a')).toEqual([kept.id]);
       expect(await repos.passes.findById(kept.id)).not.toBeNull();
     });
+
+    it("keeps the holder's personalization answers, key order included, null until given", async () => {
+      const pass = await aStoredPass(repos, owner.template, 'SN-PERSONAL');
+      expect((await repos.passes.findById(pass.id))!.personalization).toBeNull();
+
+      const loaded = (await repos.passes.findById(pass.id))!;
+      const answers = { fullName: 'Zoë Ångström-李', emailAddress: 'zoe@example.com', postalCode: '75001', ISOCountryCode: 'FR' };
+      loaded.personalize(answers, new Date('2026-03-01T00:00:00.000Z'));
+      await repos.passes.save(loaded);
+
+      const reloaded = (await repos.passes.findById(pass.id))!;
+      expect(snapshot(reloaded)).toStrictEqual(snapshot(loaded));
+      expect(reloaded.personalization).toEqual(answers);
+      expect(Object.keys(reloaded.personalization!)).toEqual(Object.keys(answers));
+      expect(reloaded.version).toBe(pass.version + 1);
+    });
   });
 }

@@ -3,6 +3,7 @@ import { Migration20260101000000Initial } from './Migration20260101000000Initial
 import { Migration20261122100000PassDataAndRecipients } from './Migration20261122100000PassDataAndRecipients';
 import { Migration20261122120000PassPackageCache } from './Migration20261122120000PassPackageCache';
 import { Migration20261122220000WalletWebService } from './Migration20261122220000WalletWebService';
+import { Migration20261122230000Personalization } from './Migration20261122230000Personalization';
 
 /**
  * Every migration, in order. Listed by import rather than found by path, so the same list works
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122100000PassDataAndRecipients', class: Migration20261122100000PassDataAndRecipients },
   { name: 'Migration20261122120000PassPackageCache', class: Migration20261122120000PassPackageCache },
   { name: 'Migration20261122220000WalletWebService', class: Migration20261122220000WalletWebService },
+  { name: 'Migration20261122230000Personalization', class: Migration20261122230000Personalization },
 ];

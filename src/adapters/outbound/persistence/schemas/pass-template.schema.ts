@@ -25,6 +25,8 @@ export const PassTemplateSchema = new EntitySchema<PassTemplate>({
     relevance: { ...jsonColumn },
     localizations: { ...jsonColumn },
     recipientRequired: { type: 'boolean', default: false },
+    personalization: { ...jsonColumn, nullable: true },
+    nfc: { ...jsonColumn, nullable: true },
     createdAt: { type: 'datetime', length: 3 },
     updatedAt: { type: 'datetime', length: 3 },
   },
