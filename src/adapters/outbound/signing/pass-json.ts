@@ -62,6 +62,7 @@ export interface PassJson {
   relevantDate?: string;
   expirationDate?: string;
   voided?: true;
+  nfc?: { message: string; encryptionPublicKey: string; requiresAuthentication?: boolean };
 }
 
 const SECTION_KEYS: Record<FieldSection, keyof Omit<PassJsonStyle, 'transitType'>> = {
@@ -137,13 +138,22 @@ export function buildPassJson(input: PackageInput, webServiceUrl: string): PassJ
   setText(json, 'relevantDate', pass.relevantDate ?? template.relevance.relevantDate);
   setText(json, 'expirationDate', pass.expirationDate);
   if (pass.showsAsVoided) json.voided = true;
+  if (template.nfc !== null) {
+    json.nfc = { message: template.nfc.message, encryptionPublicKey: template.nfc.encryptionPublicKey };
+    if (template.nfc.requiresAuthentication !== undefined) json.nfc.requiresAuthentication = template.nfc.requiresAuthentication;
+  }
   return json;
 }
 
-/** Package files other than pass.json, manifest.json and signature: images and localizations. */
+/**
+ * Package files other than pass.json, manifest.json and signature: images, personalization.json
+ * while the pass offers enrollment, and localizations.
+ */
 export function buildPackageFiles(input: PackageInput): Record<string, Buffer> {
   const files: Record<string, Buffer> = {};
   for (const [name, bytes] of Object.entries(packageImages(input))) files[name] = bytes;
+  const personalization = personalizationJson(input);
+  if (personalization !== null) files['personalization.json'] = personalization;
   for (const [language, translations] of Object.entries(input.template.localizations)) {
     if (Object.keys(translations).length === 0) continue;
     files[`${language}.lproj/pass.strings`] = passStrings(translations);
@@ -151,17 +161,37 @@ export function buildPackageFiles(input: PackageInput): Record<string, Buffer> {
   return files;
 }
 
-/** The template's images with the pass's own images replacing those of the same name. */
+/**
+ * The template's images with the pass's own images replacing those of the same name; the
+ * personalizationLogo images only while the pass offers enrollment.
+ */
 export function packageImages(input: PackageInput): Record<string, Buffer> {
   const images = { ...input.template.images, ...input.pass.images };
   // A pass keeps its own images when its template later changes style; only those the style shows go in.
-  const allowed = allowedImageKinds(input.template);
+  const allowed = new Set(allowedImageKinds(input.template));
+  if (!input.pass.offersPersonalization(input.template)) allowed.delete('personalizationLogo');
   const files: Record<string, Buffer> = {};
   for (const name of Object.keys(images).sort()) {
     const kind = imageKindOf(name);
     if (kind !== null && allowed.has(kind)) files[name] = Buffer.from(images[name]);
   }
   return files;
+}
+
+/**
+ * `personalization.json` while the pass offers enrollment, else null: once the holder enrolled
+ * (or the pass shows as voided) the package leaves it out and Wallet stops offering enrollment.
+ * @see https://developer.apple.com/documentation/walletpasses/personalize
+ */
+export function personalizationJson(input: PackageInput): Buffer | null {
+  const offer = input.template.personalization;
+  if (offer === null || !input.pass.offersPersonalization(input.template)) return null;
+  const json: { description: string; requiredPersonalizationFields: string[]; termsAndConditions?: string } = {
+    description: offer.description,
+    requiredPersonalizationFields: [...offer.requiredPersonalizationFields],
+  };
+  if (offer.termsAndConditions !== undefined) json.termsAndConditions = offer.termsAndConditions;
+  return Buffer.from(JSON.stringify(json), 'utf8');
 }
 
 /** `"key" = "value";` lines of a `pass.strings` file, UTF-8. */

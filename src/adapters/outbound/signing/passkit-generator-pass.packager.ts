@@ -5,7 +5,7 @@ import { AppConfig } from '../../../config/app-config';
 import { DomainError, DomainErrorCode, isDomainError } from '../../../domain/errors';
 import type { PassType, SigningMaterial } from '../../../domain/pass-type';
 import { PackageInput, PassPackager } from '../../../domain/ports/pass-packager';
-import { buildPassJson, escapedTranslations, packageImages, PassJson } from './pass-json';
+import { buildPassJson, escapedTranslations, packageImages, PassJson, personalizationJson } from './pass-json';
 import { validatePassJson } from './passkit-schemas';
 import { openPrivateKey } from './private-key';
 import { passJsonInvalid, signingMaterialInvalid } from './signing-errors';
@@ -40,6 +40,10 @@ export class PasskitGeneratorPassPackager extends PassPackager {
       'pass.json': Buffer.from(JSON.stringify(passJson), 'utf8'),
       ...packageImages(input),
     };
+    // PKPass keeps personalization.json only next to `nfc` and a personalizationLogo@XX.png,
+    // which the template guarantees whenever the pass offers enrollment.
+    const personalization = personalizationJson(input);
+    if (personalization !== null) buffers['personalization.json'] = personalization;
     try {
       const pkpass = new PKPass(buffers, certificates);
       for (const [language, translations] of Object.entries(input.template.localizations)) {

@@ -2,13 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPackageFiles } from '../../../../src/adapters/outbound/signing/pass-json';
+import { PasskitGeneratorPassPackager } from '../../../../src/adapters/outbound/signing/passkit-generator-pass.packager';
 import { verifyPkpass } from '../../../../src/adapters/outbound/signing/pkpass-verifier';
 import { AppConfig, loadAppConfig } from '../../../../src/config/app-config';
 import { DomainError, DomainErrorCode } from '../../../../src/domain/errors';
+import { emptyFields } from '../../../../src/domain/fields';
 import type { SigningMaterial } from '../../../../src/domain/pass-type';
-import type { PassPackager } from '../../../../src/domain/ports/pass-packager';
+import type { PackageInput, PassPackager } from '../../../../src/domain/ports/pass-packager';
+import { AN_NFC, AN_OFFER, PERSONALIZATION_LOGOS, personalizableStoreCard } from '../../../support/personalization-fixtures';
 import { opensslVerify, passJsonOf, sha1Hex, unzipPkpass, zipPkpass } from '../../../support/pkpass';
-import { NOW, packageInput, PNG_1X1 } from '../../../support/signing-fixtures';
+import { boardingPassTemplate, field, issue, NOW, packageInput, PNG_1X1, signingPassType } from '../../../support/signing-fixtures';
 import { TEST_KEY_PASSPHRASE, ThrowawayCerts, throwawayCerts } from '../../../support/throwaway-certs';
 
 /**
@@ -19,7 +22,8 @@ import { TEST_KEY_PASSPHRASE, ThrowawayCerts, throwawayCerts } from '../../../su
 export function passPackagerContract(name: string, create: (config: AppConfig) => PassPackager): void {
   describe(`${name} (PassPackager contract)`, () => {
     let certs: ThrowawayCerts;
-    const packager = create(loadAppConfig({ PUBLIC_BASE_URL: 'https://passes.test' }, '/tmp'));
+    const config = loadAppConfig({ PUBLIC_BASE_URL: 'https://passes.test' }, '/tmp');
+    const packager = create(config);
 
     beforeAll(async () => {
       certs = await throwawayCerts();
@@ -161,6 +165,89 @@ export function passPackagerContract(name: string, create: (config: AppConfig) =
       expect(failure).toBeInstanceOf(DomainError);
       expect(failure).toMatchObject({ code: DomainErrorCode.PassInvalid, details: { field: 'foregroundColor' } });
       expect((failure as Error).message).toMatch(/foregroundColor/);
+    });
+
+    describe('personalization (rewards enrollment)', () => {
+      const reference = new PasskitGeneratorPassPackager(config);
+      const ENROLLMENT_FILES = ['personalization.json', 'personalizationLogo.png', 'personalizationLogo@2x.png'];
+
+      /** A store card that offers enrollment, with fields named after PersonalizationDictionary keys. */
+      function personalizableInput(): PackageInput {
+        const template = boardingPassTemplate(
+          personalizableStoreCard({
+            fields: {
+              ...emptyFields(),
+              primary: [field('fullName', { label: 'Member', value: 'Guest', dynamic: true })],
+              secondary: [field('emailAddress', { label: 'Email' }), field('points', { label: 'Points', value: 120, numberStyle: 'PKNumberStyleDecimal' })],
+            },
+            images: { 'icon.png': PNG_1X1, 'logo.png': PNG_1X1, ...PERSONALIZATION_LOGOS },
+          }),
+        );
+        return { pass: issue(template), template, passType: signingPassType(certs.material) };
+      }
+
+      const packaged = async (input: PackageInput) => unzipPkpass(await packager.package(input));
+
+      async function expectVerified(files: Record<string, Buffer>): Promise<void> {
+        const manifest = JSON.parse(files['manifest.json'].toString('utf8')) as Record<string, string>;
+        const hashed = Object.keys(files).filter((file) => file !== 'manifest.json' && file !== 'signature');
+        expect(Object.keys(manifest).sort()).toEqual(hashed.sort());
+        for (const file of hashed) expect(manifest[file]).toBe(sha1Hex(files[file]));
+        expect(opensslVerify(files, certs.caFile).ok).toBe(true);
+        // passgate's verifier checks pass.json against passkit-generator's schema.
+        const report = await verifyPkpass(zipPkpass(files), { trustedCaPems: [certs.ca.certificatePem] });
+        expect(report.checks.filter((check) => !check.ok)).toEqual([]);
+      }
+
+      it('offers enrollment before the holder enrolls: nfc in pass.json, personalization.json and its logos', async () => {
+        const files = await packaged(personalizableInput());
+
+        expect(passJsonOf(files).nfc).toEqual(AN_NFC);
+        expect(JSON.parse(files['personalization.json'].toString('utf8'))).toEqual(AN_OFFER);
+        expect(Object.keys(files)).toEqual(expect.arrayContaining(ENROLLMENT_FILES));
+        expect(files['personalizationLogo@2x.png'].equals(Buffer.from(PERSONALIZATION_LOGOS['personalizationLogo@2x.png']))).toBe(true);
+        await expectVerified(files);
+      });
+
+      it("leaves enrollment out once the holder enrolled, and shows the holder's answers", async () => {
+        const input = personalizableInput();
+        input.pass.personalize({ fullName: 'Ada Lovelace', emailAddress: 'ada@example.com' }, NOW);
+
+        const files = await packaged(input);
+
+        expect(Object.keys(files).filter((name) => name.startsWith('personalization'))).toEqual([]);
+        const json = passJsonOf(files);
+        expect(json.nfc).toEqual(AN_NFC);
+        const storeCard = json.storeCard as Record<string, Array<Record<string, unknown>>>;
+        expect(storeCard.primaryFields).toEqual([{ key: 'fullName', label: 'Member', value: 'Ada Lovelace' }]);
+        expect(storeCard.secondaryFields[0]).toEqual({ key: 'emailAddress', label: 'Email', value: 'ada@example.com' });
+        await expectVerified(files);
+      });
+
+      it('writes the same pass.json, manifest.json and files as the reference packager, before and after enrollment', async () => {
+        const before = personalizableInput();
+        const after = personalizableInput();
+        after.pass.personalize({ fullName: 'Ada Lovelace', emailAddress: 'ada@example.com' }, NOW);
+
+        for (const input of [before, after]) {
+          const ours = await packaged(input);
+          const theirs = unzipPkpass(await reference.package(input));
+          expect(ours['pass.json'].toString('utf8')).toBe(theirs['pass.json'].toString('utf8'));
+          expect(ours['manifest.json'].toString('utf8')).toBe(theirs['manifest.json'].toString('utf8'));
+          const unsigned = (files: Record<string, Buffer>) => Object.keys(files).filter((name) => name !== 'signature').sort();
+          expect(unsigned(ours)).toEqual(unsigned(theirs));
+        }
+      });
+
+      it('offers no enrollment on a pass that shows as voided', async () => {
+        const input = personalizableInput();
+        input.pass.redeem(NOW);
+
+        const files = await packaged(input);
+
+        expect(Object.keys(files).filter((name) => name.startsWith('personalization'))).toEqual([]);
+        await expectVerified(files);
+      });
     });
 
     describe('tampering', () => {
