@@ -3,8 +3,10 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import { CertificateReader } from '../../../domain/ports/certificate-reader';
 import { PassPackager } from '../../../domain/ports/pass-packager';
+import { PersonalizationTokenSigner } from '../../../domain/ports/personalization-token-signer';
 import { CachingPassPackager } from '../package-cache/caching-pass.packager';
 import { MikroOrmPassPackageStore } from '../package-cache/mikro-orm-pass-package.store';
+import { CmsPersonalizationTokenSigner } from './cms-personalization-token.signer';
 import { NodeCryptoCertificateReader } from './node-crypto-certificate.reader';
 import { NodeCryptoPassPackager } from './node-crypto-pass.packager';
 
@@ -28,7 +30,8 @@ import { NodeCryptoPassPackager } from './node-crypto-pass.packager';
         }),
     },
     { provide: CertificateReader, useClass: NodeCryptoCertificateReader },
+    { provide: PersonalizationTokenSigner, useClass: CmsPersonalizationTokenSigner },
   ],
-  exports: [PassPackager, CertificateReader],
+  exports: [PassPackager, CertificateReader, PersonalizationTokenSigner],
 })
 export class SigningModule {}
