@@ -12,6 +12,7 @@ import { InMemoryDeviceRegistrationRepository } from '../fakes/in-memory-device-
 import { InMemoryPassTemplateRepository } from '../fakes/in-memory-pass-template.repository';
 import { InMemoryPassTypeRepository } from '../fakes/in-memory-pass-type.repository';
 import { InMemoryPassRepository } from '../fakes/in-memory-pass.repository';
+import { InMemoryPersonalizationTokenSigner } from '../fakes/in-memory-personalization-token.signer';
 import { InMemoryPushJobRepository } from '../fakes/in-memory-push-job.repository';
 import { InMemoryUnitOfWork } from '../fakes/in-memory-unit-of-work';
 import { aTemplateDefinition } from '../support/builders';
@@ -50,6 +51,7 @@ export async function useCaseFixture() {
     pushJobs,
     unitOfWork,
     passChanges,
+    personalizationTokenSigner: new InMemoryPersonalizationTokenSigner(),
     certificates,
     certs,
     shared,
