@@ -177,6 +177,30 @@ export function pushJobRepositoryContract(name: string, setup: HarnessSetup): vo
       expect(await repos.pushJobs.claim(10, at(2 * LEASE_MS - 1), LEASE_MS)).toEqual([]);
     });
 
+    it('hands each job to one of several claims running at once', async () => {
+      const devices = ['device-a', 'device-b', 'device-c', 'device-d', 'device-e'];
+      for (const device of devices) await register(device, passes[0]);
+      expect(await repos.pushJobs.enqueueForPasses([passes[0].id], T)).toBe(5);
+
+      const claims = await Promise.all([1, 2, 3].map(() => repos.pushJobs.claim(2, T, LEASE_MS)));
+      for (const claimed of claims) expect(claimed.length).toBeLessThanOrEqual(2);
+      const all = claims.flat();
+      expect(all.map((job) => job.deviceLibraryIdentifier).sort()).toEqual(devices);
+      expect(new Set(all.map((job) => job.id)).size).toBe(5);
+    });
+
+    it('collapses enqueues running at once, each in its own unit of work, into one waiting push', async () => {
+      await register('device-a', passes[0]);
+      await register('device-a', passes[1]);
+      const added = await Promise.all(
+        [passes[0], passes[1], passes[0], passes[1]].map((pass) =>
+          repos.unitOfWork.atomically(() => repos.pushJobs.enqueueForPasses([pass.id], T)),
+        ),
+      );
+      expect(added.reduce((sum, count) => sum + count, 0)).toBe(1);
+      expect(await repos.pushJobs.countPending()).toBe(1);
+    });
+
     it('drops, instead of handing out, the jobs of a device with no registration of that pass type left', async () => {
       await register('device-a', passes[0]);
       await register('device-a', otherPass);

@@ -239,4 +239,81 @@ describe('Pass', () => {
       withCode(DomainErrorCode.TextInvalid),
     );
   });
+
+  describe('Last-Modified', () => {
+    it('keeps lastModified in whole seconds, one second later at least than the version before', () => {
+      const template = boardingTemplate();
+      const pass = Pass.issue(template, '1', {}, new Date('2026-01-01T00:00:00.789Z'));
+      expect(pass.lastModified.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+
+      // Within the same second: the next second.
+      pass.touch(new Date('2026-01-01T00:00:00.900Z'));
+      expect(pass.lastModified.toISOString()).toBe('2026-01-01T00:00:01.000Z');
+      pass.touch(new Date('2026-01-01T00:00:00.950Z'));
+      expect(pass.lastModified.toISOString()).toBe('2026-01-01T00:00:02.000Z');
+      // A clock that went back: one second later all the same.
+      pass.touch(new Date('2025-12-31T23:00:00.000Z'));
+      expect(pass.lastModified.toISOString()).toBe('2026-01-01T00:00:03.000Z');
+      // Later: that time, truncated to the second.
+      pass.touch(new Date('2026-01-01T00:10:00.999Z'));
+      expect(pass.lastModified.toISOString()).toBe('2026-01-01T00:10:00.000Z');
+      expect(pass.updatedAt.toISOString()).toBe('2026-01-01T00:10:00.999Z');
+      expect(pass.version).toBe(5);
+
+      // Every change touches: a redeem within the second moves it on too.
+      pass.redeem(new Date('2026-01-01T00:10:00.999Z'));
+      expect(pass.lastModified.toISOString()).toBe('2026-01-01T00:10:01.000Z');
+      expect(pass.updatedAt.toISOString()).toBe('2026-01-01T00:10:01.000Z');
+    });
+
+    it('answers If-Modified-Since at whole seconds; garbage and no header mean modified', () => {
+      const pass = Pass.issue(boardingTemplate(), '1', {}, new Date('2026-01-01T00:00:05.600Z'));
+      expect(pass.isUnmodifiedSince('Thu, 01 Jan 2026 00:00:05 GMT')).toBe(true);
+      expect(pass.isUnmodifiedSince(pass.lastModified.toUTCString())).toBe(true);
+      expect(pass.isUnmodifiedSince('Thu, 01 Jan 2026 00:00:04 GMT')).toBe(false);
+      expect(pass.isUnmodifiedSince('Thu, 01 Jan 2026 00:00:06 GMT')).toBe(true);
+      expect(pass.isUnmodifiedSince('yesterday')).toBe(false);
+      expect(pass.isUnmodifiedSince('')).toBe(false);
+      expect(pass.isUnmodifiedSince(undefined)).toBe(false);
+
+      // A second version within the same second is not what the device holds (P-GET-2).
+      pass.touch(new Date('2026-01-01T00:00:05.700Z'));
+      expect(pass.isUnmodifiedSince('Thu, 01 Jan 2026 00:00:05 GMT')).toBe(false);
+      expect(pass.isUnmodifiedSince('Thu, 01 Jan 2026 00:00:06 GMT')).toBe(true);
+    });
+  });
+
+  it('is deleted once, with one more version, and shows as voided from then on', () => {
+    const pass = Pass.issue(boardingTemplate(), '1', {}, T0);
+    expect([pass.isDeleted(), pass.deletedAt, pass.showsAsVoided]).toEqual([false, null, false]);
+    const deletedAt = new Date(T0.getTime() + 1_500);
+    pass.delete(deletedAt);
+    expect(pass.isDeleted()).toBe(true);
+    expect(pass.deletedAt).toEqual(deletedAt);
+    expect(pass.version).toBe(2);
+    expect(pass.lastModified.toISOString()).toBe('2026-01-01T00:00:01.000Z');
+    expect(pass.showsAsVoided).toBe(true);
+    expect([pass.voided, pass.redeemed]).toEqual([false, false]);
+
+    pass.delete(new Date(T0.getTime() + 60_000));
+    expect(pass.deletedAt).toEqual(deletedAt);
+    expect(pass.version).toBe(2);
+  });
+
+  it('authenticates with its own authentication token only, and never as data that is not issued', () => {
+    const template = boardingTemplate();
+    const pass = Pass.issue(template, '1', {}, T0);
+    const token = pass.authenticationToken;
+    expect(pass.authenticatesWith(token)).toBe(true);
+    expect(pass.authenticatesWith(token.slice(0, -1))).toBe(false);
+    expect(pass.authenticatesWith(`${token}A`)).toBe(false);
+    expect(pass.authenticatesWith(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`)).toBe(false);
+    expect(pass.authenticatesWith('')).toBe(false);
+    expect(pass.authenticatesWith(Pass.issue(template, '2', {}, T0).authenticationToken)).toBe(false);
+
+    const draft = Pass.prepare(template, 'DRAFT-1', {}, T0, null);
+    expect(draft.authenticatesWith(draft.authenticationToken)).toBe(false);
+    draft.markIssued(new Date(T0.getTime() + 1));
+    expect(draft.authenticatesWith(draft.authenticationToken)).toBe(true);
+  });
 });
