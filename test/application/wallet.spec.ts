@@ -1,0 +1,126 @@
+import { GetLatestPass } from '../../src/application/get-latest-pass.use-case';
+import { ListChangedPasses } from '../../src/application/list-changed-passes.use-case';
+import { RegisterDevice } from '../../src/application/register-device.use-case';
+import { UnregisterDevice } from '../../src/application/unregister-device.use-case';
+import { UpdatePass } from '../../src/application/update-pass.use-case';
+import { DomainErrorCode } from '../../src/domain/errors';
+import { PassPackager, type PackageInput } from '../../src/domain/ports/pass-packager';
+import { useCaseFixture } from './use-case-fixture';
+
+/** Counts what it is asked to build: 304s must be decided before any package is. */
+class CountingPackager extends PassPackager {
+  readonly built: PackageInput[] = [];
+
+  async package(input: PackageInput): Promise<Buffer> {
+    this.built.push(input);
+    return Buffer.from(`package of version ${input.pass.version}`);
+  }
+}
+
+const TOKEN = 'ab'.repeat(32);
+
+async function fixture() {
+  const f = await useCaseFixture();
+  const packager = new CountingPackager();
+  const pass = await f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'W-1', content: {} });
+  const address = {
+    passTypeIdentifier: f.shared.passTypeIdentifier,
+    serialNumber: pass.serialNumber,
+    authenticationToken: pass.authenticationToken,
+  };
+  return {
+    ...f,
+    pass,
+    address,
+    packager,
+    register: new RegisterDevice(f.passTypes, f.passes, f.registrations, f.clock),
+    unregister: new UnregisterDevice(f.passTypes, f.passes, f.registrations),
+    listChanged: new ListChangedPasses(f.passTypes, f.registrations),
+    getLatest: new GetLatestPass(f.passTypes, f.passes, f.templates, packager),
+    update: new UpdatePass(f.passes, f.templates, f.passChanges, f.clock),
+  };
+}
+
+describe('Wallet web service use cases', () => {
+  it('open a pass only with that pass’s own token', async () => {
+    const f = await fixture();
+    const other = await f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'W-2', content: {} });
+    const device = { deviceLibraryIdentifier: 'device-1', body: { pushToken: TOKEN } };
+    for (const authenticationToken of [other.authenticationToken, null, '', `${f.pass.authenticationToken}x`]) {
+      await expect(f.register.execute({ ...f.address, ...device, authenticationToken })).rejects.toMatchObject({
+        code: DomainErrorCode.PassNotAuthorized,
+      });
+    }
+    await expect(f.register.execute({ ...f.address, ...device, passTypeIdentifier: 'pass.unknown.type' })).rejects.toMatchObject({
+      code: DomainErrorCode.PassNotAuthorized,
+    });
+    await expect(f.register.execute({ ...f.address, ...device, serialNumber: 'NOPE' })).rejects.toMatchObject({
+      code: DomainErrorCode.PassNotAuthorized,
+    });
+  });
+
+  it('register: created, then already registered with the push token replaced; malformed tokens and devices refused', async () => {
+    const f = await fixture();
+    expect(await f.register.execute({ ...f.address, deviceLibraryIdentifier: 'device-1', body: { pushToken: TOKEN } })).toBe('created');
+    const newToken = 'cd'.repeat(32);
+    expect(await f.register.execute({ ...f.address, deviceLibraryIdentifier: 'device-1', body: { pushToken: newToken } })).toBe(
+      'already-registered',
+    );
+    expect((await f.registrations.find('device-1', f.pass.id))!.pushToken).toBe(newToken);
+    for (const body of [null, {}, { pushToken: 42 }, { pushToken: 'not hex at all' }, { pushToken: 'ab' }]) {
+      await expect(f.register.execute({ ...f.address, deviceLibraryIdentifier: 'device-1', body })).rejects.toMatchObject({
+        code: DomainErrorCode.RegistrationInvalid,
+      });
+    }
+    await expect(
+      f.register.execute({ ...f.address, deviceLibraryIdentifier: 'x'.repeat(200), body: { pushToken: TOKEN } }),
+    ).rejects.toMatchObject({ code: DomainErrorCode.RegistrationInvalid });
+  });
+
+  it('list: everything without a tag, strictly newer with one, and a foreign tag counts as none', async () => {
+    const f = await fixture();
+    await f.register.execute({ ...f.address, deviceLibraryIdentifier: 'device-1', body: { pushToken: TOKEN } });
+    const query = { deviceLibraryIdentifier: 'device-1', passTypeIdentifier: f.shared.passTypeIdentifier };
+    const first = (await f.listChanged.execute({ ...query, passesUpdatedSince: undefined }))!;
+    expect(first).toEqual({ serialNumbers: ['W-1'], lastUpdated: expect.stringMatching(/^\d+$/) });
+    expect(await f.listChanged.execute({ ...query, passesUpdatedSince: first.lastUpdated })).toBeNull();
+
+    await f.update.execute(f.account.id, f.pass.id, { fields: { name: { value: 'Grace' } } });
+    const second = (await f.listChanged.execute({ ...query, passesUpdatedSince: first.lastUpdated }))!;
+    expect(second.serialNumbers).toEqual(['W-1']);
+    expect(Number(second.lastUpdated)).toBeGreaterThan(Number(first.lastUpdated));
+    expect(await f.listChanged.execute({ ...query, passesUpdatedSince: second.lastUpdated })).toBeNull();
+
+    expect((await f.listChanged.execute({ ...query, passesUpdatedSince: '2026-11-22T10:00:00+01:00' }))!.serialNumbers).toEqual(['W-1']);
+    expect(await f.listChanged.execute({ ...query, deviceLibraryIdentifier: 'device-2', passesUpdatedSince: undefined })).toBeNull();
+    expect(await f.listChanged.execute({ ...query, passTypeIdentifier: 'pass.unknown.type', passesUpdatedSince: undefined })).toBeNull();
+  });
+
+  it('latest pass: 304 for the current Last-Modified without building anything, 200 with a package otherwise', async () => {
+    const f = await fixture();
+    const first = await f.getLatest.execute({ ...f.address, ifModifiedSince: undefined });
+    expect(first).toMatchObject({ kind: 'pass', bytes: Buffer.from('package of version 1') });
+    const lastModified = first.lastModified.toUTCString();
+
+    const unchanged = await f.getLatest.execute({ ...f.address, ifModifiedSince: lastModified });
+    expect(unchanged.kind).toBe('not-modified');
+    expect(f.packager.built).toHaveLength(1);
+
+    // The next version, in the same second: a Last-Modified of its own, so the device holding the first gets it.
+    await f.update.execute(f.account.id, f.pass.id, { fields: { name: { value: 'Grace' } } });
+    const changed = await f.getLatest.execute({ ...f.address, ifModifiedSince: lastModified });
+    expect(changed.kind).toBe('pass');
+    expect(changed.lastModified.getTime()).toBeGreaterThan(first.lastModified.getTime());
+    for (const garbage of ['yesterday', '']) {
+      expect((await f.getLatest.execute({ ...f.address, ifModifiedSince: garbage })).kind).toBe('pass');
+    }
+  });
+
+  it('unregister: removes the registration, and succeeds when it is already gone', async () => {
+    const f = await fixture();
+    await f.register.execute({ ...f.address, deviceLibraryIdentifier: 'device-1', body: { pushToken: TOKEN } });
+    await f.unregister.execute({ ...f.address, deviceLibraryIdentifier: 'device-1' });
+    await f.unregister.execute({ ...f.address, deviceLibraryIdentifier: 'device-1' });
+    expect(await f.registrations.listForPass(f.pass.id)).toEqual([]);
+  });
+});
