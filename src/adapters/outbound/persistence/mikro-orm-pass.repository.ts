@@ -71,7 +71,7 @@ export class MikroOrmPassRepository extends PassRepository {
     // transaction, so between the version check and the write no other save can slip in.
     await em.transactional(async (transaction) => {
       // The sequence first, as touchAllOfTemplate takes it: the same lock order, no deadlock.
-      pass.changeSequence = await nextChangeSequence(transaction as SqlEntityManager, pass.passTypeId);
+      const changeSequence = await nextChangeSequence(transaction as SqlEntityManager, pass.passTypeId);
       const lockMode = isPostgres(transaction.getPlatform()) ? LockMode.PESSIMISTIC_WRITE : undefined;
       const stored = await transaction.findOne(Pass, { id: pass.id }, { lockMode });
       if (!stored) throw new DomainError(DomainErrorCode.PassNotFound, `No pass ${pass.id}.`);
@@ -81,6 +81,7 @@ export class MikroOrmPassRepository extends PassRepository {
           `Pass ${pass.id} changed meanwhile (version ${stored.version}, not ${handedOut}).`,
         );
       }
+      pass.changeSequence = changeSequence;
       await saveDetached(transaction as SqlEntityManager, Pass, pass, { id: pass.id });
     });
     this.handedOutVersions.set(pass, pass.version);
