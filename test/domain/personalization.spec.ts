@@ -154,7 +154,15 @@ describe('readPersonalizationRequest', () => {
   it('keeps the token and the known answers in PersonalizationDictionary order, and drops the rest', () => {
     const request = readPersonalizationRequest(offer, {
       personalizationToken: 'token-1',
-      requiredPersonalizationInfo: { phoneNumber: complete.phoneNumber, nickname: 'Ada', ...complete, ISOCountryCode: 'GB', givenName: '' },
+      requiredPersonalizationInfo: {
+        phoneNumber: complete.phoneNumber,
+        nickname: 'Ada',
+        ISOCountryCode: 'GB',
+        postalCode: complete.postalCode,
+        givenName: '',
+        emailAddress: complete.emailAddress,
+        fullName: complete.fullName,
+      },
       somethingNew: true,
     });
 

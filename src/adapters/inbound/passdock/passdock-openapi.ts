@@ -106,6 +106,44 @@ const CUSTOM: SchemaObject = {
   example: [{ transitType: 'PKTransitTypeAir' }],
 };
 
+const PERSONALIZATION: SchemaObject = {
+  type: 'object',
+  nullable: true,
+  description:
+    'passgate extension: rewards enrollment (Apple\'s personalization.json). Store cards (kind 4) only, together with nfc and a ' +
+    'personalization_logo image (@2x or @3x). Until the holder enrolls, Wallet offers a sign-up sheet asking for these fields; ' +
+    'afterwards template fields keyed fullName, givenName, familyName, emailAddress, postalCode, ISOCountryCode or phoneNumber ' +
+    'show the answers. Needs a pass type ID under Apple\'s NFC certificate agreement. null: none.',
+  properties: {
+    description: text('Shown on the sign-up sheet', 'Join Passdock Rewards and earn points on every visit.'),
+    requiredPersonalizationFields: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: {
+        type: 'string',
+        enum: ['PKPassPersonalizationFieldName', 'PKPassPersonalizationFieldPostalCode', 'PKPassPersonalizationFieldEmailAddress', 'PKPassPersonalizationFieldPhoneNumber'],
+      },
+      example: ['PKPassPersonalizationFieldName', 'PKPassPersonalizationFieldEmailAddress'],
+    },
+    termsAndConditions: text('Optional terms shown on the sheet', 'Points expire after a year.'),
+  },
+  required: ['description', 'requiredPersonalizationFields'],
+};
+
+const NFC: SchemaObject = {
+  type: 'object',
+  nullable: true,
+  description:
+    "passgate extension: pass.json's nfc dictionary (Value Added Services). Wallet honours it only for pass type IDs under Apple's NFC certificate agreement. null: none.",
+  properties: {
+    message: text('Sent to the terminal; at most 64 bytes of UTF-8', 'member-0042'),
+    encryptionPublicKey: text('Base64 X.509 SubjectPublicKeyInfo of an ECDH P-256 public key', 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE…'),
+    requiresAuthentication: { type: 'boolean', description: 'The holder authenticates (Face ID, Touch ID, passcode) before the pass is sent' },
+  },
+  required: ['message', 'encryptionPublicKey'],
+};
+
 const SECTIONS: Record<string, SchemaObject> = {
   header: FIELDS('Header'),
   primary: FIELDS('Primary'),
@@ -132,6 +170,8 @@ export const TEMPLATE_SCHEMA: SchemaObject = {
     organization_name: text('Shown on the lock screen and in notifications', 'Passdock Airways'),
     format_version: { type: 'integer', example: 1 },
     recipient_required: { type: 'boolean', description: 'passgate extension: each pass is locked to one recipient (Skycore addPassData)' },
+    personalization: PERSONALIZATION,
+    nfc: NFC,
     created_at: TIMESTAMP,
     updated_at: TIMESTAMP,
     ...SECTIONS,
@@ -400,6 +440,8 @@ const FAMILY_HASH: SchemaObject = {
     description: text('Description'),
     organization_name: text('Organization (default: the title)'),
     recipient_required: { type: 'boolean', description: 'passgate extension' },
+    personalization: PERSONALIZATION,
+    nfc: NFC,
     ...SECTIONS,
     bar: TEMPLATE_BAR,
     visual: VISUAL,
@@ -435,7 +477,28 @@ const IMAGE_FORM_FIELDS: Record<string, SchemaObject> = {
   thumbnail: text('JSON {"filename","data"}: kinds 2 and 5 only'),
   background: text('JSON {"filename","data"}: kind 2 only'),
   footer: text('JSON {"filename","data"}: kind 1 only (passgate extension)'),
+  personalization_logo: text(
+    'JSON {"filename","data"}: the 150 × 40 pt logo of the sign-up sheet, @2x or @3x required with personalization, allowed only with it (passgate extension)',
+  ),
   certificate: text('JSON {"data":"<base64 .p12>","password":"…"}: optional; without it the default pass type signs'),
+};
+
+const REWARDS_TEMPLATE = {
+  title: 'Passdock Rewards',
+  description: 'Rewards card',
+  kind_id: 4,
+  icon: { filename: 'icon.png', data: '<base64 PNG>' },
+  personalization_logo: { filename: 'personalizationLogo@2x.png', data: '<base64 PNG>' },
+  nfc: { message: 'member-0042', encryptionPublicKey: '<base64 SubjectPublicKeyInfo of your ECDH P-256 key>' },
+  personalization: {
+    description: 'Join Passdock Rewards and earn points on every visit.',
+    requiredPersonalizationFields: ['PKPassPersonalizationFieldName', 'PKPassPersonalizationFieldEmailAddress'],
+    termsAndConditions: 'Points expire after a year.',
+  },
+  family: {
+    primary: [{ key: 'fullName', label: 'MEMBER', value: 'Guest' }],
+    secondary: [{ key: 'points', label: 'POINTS', value: 0 }],
+  },
 };
 
 export function templateWriteBody(required: boolean): RequestBodyObject {
@@ -455,6 +518,8 @@ export function templateWriteBody(required: boolean): RequestBodyObject {
             kind_id: text('1-6'),
             organization_name: text('Organization'),
             family: text('JSON hash: sections, bar, visual, relevance, custom'),
+            personalization: text('JSON hash {"description","requiredPersonalizationFields","termsAndConditions"}, or null (passgate extension)'),
+            nfc: text('JSON hash {"message","encryptionPublicKey","requiresAuthentication"}, or null (passgate extension)'),
             ...IMAGE_FORM_FIELDS,
           },
         },
@@ -483,6 +548,9 @@ export function templateWriteBody(required: boolean): RequestBodyObject {
             thumbnail: IMAGE,
             background: IMAGE,
             footer: IMAGE,
+            personalization_logo: IMAGE,
+            personalization: PERSONALIZATION,
+            nfc: NFC,
             certificate: { type: 'object', properties: { data: text('Base64 .p12'), password: text('Its password') } },
           },
         },
@@ -490,6 +558,10 @@ export function templateWriteBody(required: boolean): RequestBodyObject {
           airways: {
             summary: 'The documentation’s Passdock Airways boarding pass',
             value: { description: 'Boarding pass', icon: { filename: 'icon.png', data: '<base64 PNG>' }, family: SEED_FAMILY },
+          },
+          rewards: {
+            summary: 'A store card that offers rewards enrollment (passgate extension)',
+            value: REWARDS_TEMPLATE,
           },
         },
       },

@@ -3,6 +3,7 @@ import type { DeviceRegistration } from '../../../domain/device-registration';
 import { sha256Hex } from '../../../domain/secrets';
 import type { Pass, ResolvedField } from '../../../domain/pass';
 import type { PassTemplate } from '../../../domain/pass-template';
+import type { NfcPayload, PersonalizationOffer } from '../../../domain/personalization';
 import { kindOfStyle } from '../../../domain/pass-style';
 import type { Beacon, Location } from '../../../domain/relevance';
 import { passLinks } from '../distribution/pass-links';
@@ -87,6 +88,22 @@ export interface PassdockTemplate extends PassdockSectionsAndLooks {
   organization_name: string;
   format_version: 1;
   recipient_required: boolean;
+  /** passgate extension: the rewards enrollment offered to holders (personalization.json), or null. */
+  personalization: PassdockPersonalization | null;
+  /** passgate extension: pass.json's `nfc` dictionary, or null. */
+  nfc: PassdockNfc | null;
+}
+
+export interface PassdockPersonalization {
+  description: string;
+  requiredPersonalizationFields: string[];
+  termsAndConditions?: string;
+}
+
+export interface PassdockNfc {
+  message: string;
+  encryptionPublicKey: string;
+  requiresAuthentication?: boolean;
 }
 
 export interface PassdockAck {
@@ -198,6 +215,21 @@ function beacon(beacon: Beacon): PassdockBeacon {
   return json;
 }
 
+function personalization(offer: PersonalizationOffer): PassdockPersonalization {
+  const json: PassdockPersonalization = {
+    description: offer.description,
+    requiredPersonalizationFields: [...offer.requiredPersonalizationFields],
+  };
+  if (offer.termsAndConditions !== undefined) json.termsAndConditions = offer.termsAndConditions;
+  return json;
+}
+
+function nfc(payload: NfcPayload): PassdockNfc {
+  const json: PassdockNfc = { message: payload.message, encryptionPublicKey: payload.encryptionPublicKey };
+  if (payload.requiresAuthentication !== undefined) json.requiresAuthentication = payload.requiresAuthentication;
+  return json;
+}
+
 export function presentTemplate(template: PassTemplate): PassdockTemplate {
   const bar: PassdockBar = {};
   if (template.barcode) {
@@ -221,6 +253,8 @@ export function presentTemplate(template: PassTemplate): PassdockTemplate {
     organization_name: template.organizationName,
     format_version: 1,
     recipient_required: template.recipientRequired,
+    personalization: template.personalization && personalization(template.personalization),
+    nfc: template.nfc && nfc(template.nfc),
     created_at: timestamp(template.createdAt),
     updated_at: timestamp(template.updatedAt),
     ...sections(template.fields, true),

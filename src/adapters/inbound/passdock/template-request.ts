@@ -3,14 +3,27 @@ import { emptyFields, FIELD_SECTIONS, type FieldDefinition, type FieldSection } 
 import { imageKindOf, type ImageSet } from '../../../domain/images';
 import type { BarcodeDefaults, BarcodeFormat, Colors, PassTemplate, TemplateDefinition, TemplateRelevance } from '../../../domain/pass-template';
 import { styleOfKind, type ImageKind, type StyleChoice, type TransitType } from '../../../domain/pass-style';
+import type { NfcPayload, PersonalizationField, PersonalizationOffer } from '../../../domain/personalization';
 import { Problems, RequestProblemCode } from './passdock-errors';
 import { readImages } from './passdock-images';
 import { isPlainObject, PassdockParams } from './passdock-params';
 import { readBeacons, readLocations } from './pass-request';
 import { ValueReader } from './passdock-values';
 
-/** Image parameters of template create and update (reference §3.3); `footer` is a passgate extension for boarding passes. */
-export const TEMPLATE_IMAGE_PARAMS = ['icon', 'logo', 'strip', 'thumbnail', 'background', 'footer'] as const satisfies readonly ImageKind[];
+/**
+ * Image parameters of template create and update (reference §3.3) and the kind of image each
+ * sets; `footer` (boarding passes) and `personalization_logo` (templates that offer
+ * personalization) are passgate extensions.
+ */
+export const TEMPLATE_IMAGE_PARAMS: ReadonlyArray<readonly [param: string, kind: ImageKind]> = [
+  ['icon', 'icon'],
+  ['logo', 'logo'],
+  ['strip', 'strip'],
+  ['thumbnail', 'thumbnail'],
+  ['background', 'background'],
+  ['footer', 'footer'],
+  ['personalization_logo', 'personalizationLogo'],
+];
 
 /** What a template create or update asks for; absent members are not mentioned by the request. */
 export interface TemplateWrite {
@@ -27,6 +40,8 @@ export interface TemplateWrite {
   images?: Partial<Record<ImageKind, ImageSet | null>>;
   relevance?: Partial<TemplateRelevance>;
   recipientRequired?: boolean;
+  personalization?: PersonalizationOffer | null;
+  nfc?: NfcPayload | null;
   certificate?: { p12: Buffer; password: string | null };
 }
 
@@ -36,7 +51,7 @@ const FIELD_ATTRIBUTES = [
 ];
 const FAMILY_KEYS = [
   ...FIELD_SECTIONS, 'bar', 'visual', 'relevance', 'custom', 'title', 'description', 'kind_id', 'organization_name',
-  'recipient_required',
+  'recipient_required', 'personalization', 'nfc',
 ];
 /** Attributes of the template object this API returns; a client that sends one back unchanged is not refused for it. */
 const READ_ONLY_FAMILY_KEYS = ['id', 'created_at', 'updated_at', 'format_version', 'pass_type_identifier', 'team_identifier', 'add_serial_to_back'];
@@ -47,7 +62,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * `kind_id`, `organization_name`, image hashes and `certificate`, and the `family` JSON with the
  * field sections, `bar`, `visual`, `relevance` and `custom`. `title`, `kind_id`,
  * `organization_name` and `description` are accepted inside `family` too, as the docs' example
- * puts them there; the top-level value wins when both are given.
+ * puts them there; the top-level value wins when both are given. So are the passgate extensions
+ * `personalization` and `nfc` (JSON hashes, or JSON text in form fields; null removes them).
  */
 export function readTemplateWrite(params: PassdockParams, mode: 'create' | 'update'): TemplateWrite {
   const problems = new Problems();
@@ -96,6 +112,31 @@ export function readTemplateWrite(params: PassdockParams, mode: 'create' | 'upda
   const recipient = topLevel('recipient_required');
   if (recipient) write.recipientRequired = reader.boolean(recipient.value, recipient.field);
 
+  // JSON hashes or null, parsed from form fields like `family` itself; a top-level parameter of
+  // another type is a 400 like a `family` that is not a hash, one inside family a 422.
+  const document = (name: string): { value: Record<string, unknown> | null; field: string } | undefined => {
+    const param = params.json(name, problems);
+    if (param.present) {
+      if (param.value === undefined) return undefined;
+      if (param.value === null || isPlainObject(param.value)) return { value: param.value, field: name };
+      problems.add(RequestProblemCode.ParameterInvalid, name, `The "${name}" parameter must be a JSON hash, or null for none.`);
+      return undefined;
+    }
+    if (family[name] === undefined) return undefined;
+    const value = family[name] === null ? null : reader.hash(family[name], `family.${name}`);
+    return value === undefined ? undefined : { value, field: `family.${name}` };
+  };
+  const personalization = document('personalization');
+  if (personalization) {
+    const offer = personalization.value === null ? null : readPersonalization(reader, personalization.value, personalization.field);
+    if (offer !== undefined) write.personalization = offer;
+  }
+  const nfc = document('nfc');
+  if (nfc) {
+    const payload = nfc.value === null ? null : readNfc(reader, nfc.value, nfc.field);
+    if (payload !== undefined) write.nfc = payload;
+  }
+
   readImageParams(params, reader, write, mode);
   readCertificate(params, reader, write);
 
@@ -117,8 +158,8 @@ export function readTemplateWrite(params: PassdockParams, mode: 'create' | 'upda
 }
 
 function readImageParams(params: PassdockParams, reader: ValueReader, write: TemplateWrite, mode: 'create' | 'update'): void {
-  for (const kind of TEMPLATE_IMAGE_PARAMS) {
-    const param = params.json(kind, reader.problems);
+  for (const [name, kind] of TEMPLATE_IMAGE_PARAMS) {
+    const param = params.json(name, reader.problems);
     if (!param.present) {
       if (kind === 'icon' && mode === 'create') {
         reader.problems.add(RequestProblemCode.ParameterMissing, 'icon', 'The "icon" parameter is required: {"filename":"icon.png","data":"<base64 PNG>"}.');
@@ -131,12 +172,51 @@ function readImageParams(params: PassdockParams, reader: ValueReader, write: Tem
       continue;
     }
     if (!isPlainObject(param.value) && !Array.isArray(param.value) && !Buffer.isBuffer(param.value)) {
-      reader.problems.add(RequestProblemCode.ParameterInvalid, kind, `The "${kind}" parameter must be a hash {"filename","data"}.`);
+      reader.problems.add(RequestProblemCode.ParameterInvalid, name, `The "${name}" parameter must be a hash {"filename","data"}.`);
       continue;
     }
-    const images = readImages(reader, param.value, kind, kind);
+    const images = readImages(reader, param.value, kind, name);
     if (images) write.images = { ...write.images, [kind]: images };
   }
+}
+
+/**
+ * `personalization` (passgate extension): Apple's personalization.json, `{"description",
+ * "requiredPersonalizationFields":["PKPassPersonalizationFieldName",…], "termsAndConditions"}`.
+ * Types are checked here, Apple's rules (store cards with nfc and a personalization_logo, known
+ * field names) by the domain.
+ */
+function readPersonalization(reader: ValueReader, hash: Record<string, unknown>, field: string): PersonalizationOffer | undefined {
+  reader.onlyKnown(hash, ['description', 'requiredPersonalizationFields', 'termsAndConditions'], field);
+  const code = DomainErrorCode.TemplateInvalid;
+  const description = reader.string(hash.description, `${field}.description`, code);
+  const listed = reader.list(hash.requiredPersonalizationFields, `${field}.requiredPersonalizationFields`);
+  const names = listed?.map((name, index) => reader.string(name, `${field}.requiredPersonalizationFields[${index}]`, code));
+  const terms =
+    hash.termsAndConditions === undefined ? null : reader.optionalText(hash.termsAndConditions, `${field}.termsAndConditions`, code);
+  if (description === undefined || names === undefined || names.includes(undefined) || terms === undefined) return undefined;
+  return {
+    description,
+    requiredPersonalizationFields: names as PersonalizationField[],
+    ...(terms === null ? {} : { termsAndConditions: terms }),
+  };
+}
+
+/**
+ * `nfc` (passgate extension): pass.json's `{"message","encryptionPublicKey","requiresAuthentication"}`.
+ * The domain checks the message length and the key's base64.
+ */
+function readNfc(reader: ValueReader, hash: Record<string, unknown>, field: string): NfcPayload | undefined {
+  reader.onlyKnown(hash, ['message', 'encryptionPublicKey', 'requiresAuthentication'], field);
+  const code = DomainErrorCode.TemplateInvalid;
+  const message = reader.string(hash.message, `${field}.message`, code);
+  const encryptionPublicKey = reader.string(hash.encryptionPublicKey, `${field}.encryptionPublicKey`, code);
+  const requiresAuthentication =
+    hash.requiresAuthentication === undefined || hash.requiresAuthentication === null
+      ? null
+      : reader.boolean(hash.requiresAuthentication, `${field}.requiresAuthentication`);
+  if (message === undefined || encryptionPublicKey === undefined || requiresAuthentication === undefined) return undefined;
+  return { message, encryptionPublicKey, ...(requiresAuthentication === null ? {} : { requiresAuthentication }) };
 }
 
 /** `certificate={"data":"<base64 .p12>","password":"…"}`: the Pass Type ID certificate with its key. */
@@ -336,6 +416,8 @@ export function newTemplateDefinition(write: TemplateWrite): Omit<TemplateDefini
     relevance: { locations: [], beacons: [], relevantDate: null, maxDistance: null, ...write.relevance },
     localizations: {},
     recipientRequired: write.recipientRequired ?? false,
+    personalization: write.personalization ?? null,
+    nfc: write.nfc ?? null,
   };
 }
 
@@ -363,5 +445,7 @@ export function templateChanges(template: PassTemplate, write: TemplateWrite): P
   if (write.images !== undefined) changes.images = imagesWith(template.images, write.images);
   if (write.relevance !== undefined) changes.relevance = { ...template.relevance, ...write.relevance };
   if (write.recipientRequired !== undefined) changes.recipientRequired = write.recipientRequired;
+  if (write.personalization !== undefined) changes.personalization = write.personalization;
+  if (write.nfc !== undefined) changes.nfc = write.nfc;
   return changes;
 }
