@@ -32,6 +32,7 @@ import { GetLatestPass } from './application/get-latest-pass.use-case';
 import { ListChangedPasses } from './application/list-changed-passes.use-case';
 import { ListPassDevices } from './application/list-pass-devices.use-case';
 import { PassChanges } from './application/pass-changes';
+import { PersonalizePass } from './application/personalize-pass.use-case';
 import { RegisterDevice } from './application/register-device.use-case';
 import { UnregisterDevice } from './application/unregister-device.use-case';
 import { Clock } from './domain/ports/clock';
@@ -43,6 +44,7 @@ const USE_CASES = [
   ListChangedPasses,
   GetLatestPass,
   ListPassDevices,
+  PersonalizePass,
   DeletePassData,
   FindPassBySerialNumber,
   FindPassData,

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GetLatestPass } from '../../../application/get-latest-pass.use-case';
 import { ListChangedPasses } from '../../../application/list-changed-passes.use-case';
+import { PersonalizePass } from '../../../application/personalize-pass.use-case';
 import { RegisterDevice } from '../../../application/register-device.use-case';
 import { UnregisterDevice } from '../../../application/unregister-device.use-case';
 import { DomainError, DomainErrorCode } from '../../../domain/errors';
@@ -34,6 +35,7 @@ export class WalletController {
     private readonly unregisterDevice: UnregisterDevice,
     private readonly listChangedPasses: ListChangedPasses,
     private readonly getLatestPass: GetLatestPass,
+    private readonly personalizePass: PersonalizePass,
   ) {}
 
   /** 201 for a new registration, 200 for one that existed (its push token replaced). */
@@ -120,6 +122,29 @@ export class WalletController {
       return;
     }
     void reply.status(200).header('content-type', 'application/vnd.apple.pkpass').send(latest.bytes);
+  }
+
+  /**
+   * Rewards enrollment: stores the holder's answers as a new version of the pass (pushed to its
+   * devices) and answers the personalization token signed by the pass type, which Wallet checks
+   * before it fetches the personalized pass.
+   * @see https://developer.apple.com/documentation/walletpasses/return-a-personalized-pass
+   */
+  @Post('passes/:passTypeIdentifier/:serialNumber/personalize')
+  async personalize(
+    @Param('passTypeIdentifier') passTypeIdentifier: string,
+    @Param('serialNumber') serialNumber: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const signature = await this.personalizePass.execute({
+      passTypeIdentifier,
+      serialNumber,
+      authenticationToken: applePassToken(authorization),
+      body,
+    });
+    void reply.status(200).header('content-type', 'application/octet-stream').header('cache-control', 'no-store').send(signature);
   }
 
   /** Wallet's error reports; always 200, since Wallet resends a batch on anything else. */
