@@ -48,6 +48,11 @@ export class WalletTestApp {
     await this.app.close();
   }
 
+  /** The service's CERTS_DIR (its development CA is `wwdr.pem` there). */
+  get certsDir(): string {
+    return this.setup.config.certsDir;
+  }
+
   server(): ReturnType<NestFastifyApplication['getHttpServer']> {
     return this.app.getHttpServer();
   }
@@ -77,11 +82,16 @@ export class WalletTestApp {
   }
 
   /** Issues a pass through the Passdock API and "installs" it: downloads it and reads its pass.json. */
-  async issueAndInstall(apiKey: string, templateId: number, serialNumber: string): Promise<InstalledPass> {
+  async issueAndInstall(
+    apiKey: string,
+    templateId: number,
+    serialNumber: string,
+    values: Record<string, unknown> = { gate: '12' },
+  ): Promise<InstalledPass> {
     const created = await request(this.server())
       .post(`/api/v1/templates/${templateId}/passes?api_token=${apiKey}`)
       .type('form')
-      .send({ pass: JSON.stringify({ serial_number: serialNumber, gate: '12' }) })
+      .send({ pass: JSON.stringify({ serial_number: serialNumber, ...values }) })
       .expect(201);
     const body = created.body as { id: number; download: string };
     const pass = passJsonOf(unzipPkpass(await this.download(new URL(body.download).pathname)));
