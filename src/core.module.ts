@@ -4,6 +4,7 @@ import { PersistenceModule } from './adapters/outbound/persistence/persistence.m
 import { SigningModule } from './adapters/outbound/signing/signing.module';
 import { AuthenticateApiKey } from './application/authenticate-api-key.use-case';
 import { BuildPassPackage } from './application/build-pass-package.use-case';
+import { CountInstalledPasses } from './application/count-installed-passes.use-case';
 import { CreateAccount } from './application/create-account.use-case';
 import { CreateTemplate } from './application/create-template.use-case';
 import { DeletePass } from './application/delete-pass.use-case';
@@ -44,6 +45,7 @@ const USE_CASES = [
   ListChangedPasses,
   GetLatestPass,
   ListPassDevices,
+  CountInstalledPasses,
   PersonalizePass,
   DeletePassData,
   FindPassBySerialNumber,

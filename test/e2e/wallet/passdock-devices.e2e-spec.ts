@@ -2,7 +2,7 @@ import request from 'supertest';
 import { pushToken, WalletTestApp } from './wallet-app';
 
 /** Installs and removals seen through the Passdock API: `devices` in the pass, and the devices route. */
-describe('Passdock API: the devices of a pass', () => {
+describe('Passdock API: the devices of a pass, and installed passes per template', () => {
   let t: WalletTestApp;
 
   beforeAll(async () => {
@@ -37,6 +37,10 @@ describe('Passdock API: the devices of a pass', () => {
     expect(listed.text).not.toContain(pushToken(0x51));
     const shown = await request(t.server()).get(`${passPath}?api_token=${apiKey}`).expect(200);
     expect(shown.body.devices).toEqual(listed.body);
+    const template = await request(t.server()).get(`/api/v1/templates/${templateId}?api_token=${apiKey}`).expect(200);
+    expect(template.body.installed_passes).toBe(1);
+    const templates = await request(t.server()).get(`/api/v1/templates?api_token=${apiKey}`).expect(200);
+    expect(templates.body).toEqual([expect.objectContaining({ id: templateId, installed_passes: 1 })]);
 
     const stranger = await t.newAccount('Stranger');
     await request(t.server()).get(`${devicesPath}?api_token=${stranger}`).expect(404);
@@ -44,5 +48,6 @@ describe('Passdock API: the devices of a pass', () => {
 
     await request(t.server()).delete(registration).set('authorization', `ApplePass ${pass.authenticationToken}`).expect(200);
     expect((await request(t.server()).get(`${devicesPath}?api_token=${apiKey}`).expect(200)).body).toEqual([]);
+    expect((await request(t.server()).get(`/api/v1/templates/${templateId}?api_token=${apiKey}`).expect(200)).body.installed_passes).toBe(0);
   });
 });

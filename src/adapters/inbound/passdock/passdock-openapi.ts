@@ -158,6 +158,11 @@ export const TEMPLATE_SCHEMA: SchemaObject = {
   type: 'object',
   properties: {
     id: { type: 'integer', example: 106 },
+    installed_passes: {
+      type: 'integer',
+      description: 'passgate extension: how many of its passes are installed on a device that follows their updates',
+      example: 0,
+    },
     title: text('Unique among your templates', 'Passdock Airways'),
     description: text('Accessibility description of the passes', 'Boarding pass'),
     kind_id: {

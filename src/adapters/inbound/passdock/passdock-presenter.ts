@@ -92,6 +92,8 @@ export interface PassdockTemplate extends PassdockSectionsAndLooks {
   personalization: PassdockPersonalization | null;
   /** passgate extension: pass.json's `nfc` dictionary, or null. */
   nfc: PassdockNfc | null;
+  /** passgate extension: how many of its passes are installed on a device that follows their updates. */
+  installed_passes: number;
 }
 
 export interface PassdockPersonalization {
@@ -230,7 +232,7 @@ function nfc(payload: NfcPayload): PassdockNfc {
   return json;
 }
 
-export function presentTemplate(template: PassTemplate): PassdockTemplate {
+export function presentTemplate(template: PassTemplate, installedPasses: number): PassdockTemplate {
   const bar: PassdockBar = {};
   if (template.barcode) {
     bar.altText = template.barcode.altText ?? '';
@@ -255,6 +257,7 @@ export function presentTemplate(template: PassTemplate): PassdockTemplate {
     recipient_required: template.recipientRequired,
     personalization: template.personalization && personalization(template.personalization),
     nfc: template.nfc && nfc(template.nfc),
+    installed_passes: installedPasses,
     created_at: timestamp(template.createdAt),
     updated_at: timestamp(template.updatedAt),
     ...sections(template.fields, true),

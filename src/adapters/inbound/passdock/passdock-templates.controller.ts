@@ -25,6 +25,8 @@ import {
 import { readPage } from './passdock-pages';
 import { PassdockParams } from './passdock-params';
 import { presentTemplate, type PassdockTemplate } from './passdock-presenter';
+import { CountInstalledPasses } from '../../../application/count-installed-passes.use-case';
+import type { PassTemplate } from '../../../domain/pass-template';
 import { newTemplateDefinition, readTemplateWrite, templateChanges } from './template-request';
 
 const TEMPLATE_ID = ApiParam({ name: 'id', description: 'Template id (a .json suffix is accepted)', example: 106 });
@@ -43,6 +45,7 @@ export class PassdockTemplatesController {
     private readonly updateTemplate: UpdateTemplate,
     private readonly deleteTemplate: DeleteTemplate,
     private readonly certificates: PassdockCertificates,
+    private readonly countInstalledPasses: CountInstalledPasses,
   ) {}
 
   @Get()
@@ -53,7 +56,8 @@ export class PassdockTemplatesController {
   @PassdockErrorResponses(400, 401)
   async list(@CurrentAccount() account: Account, @Params() params: PassdockParams): Promise<PassdockTemplate[]> {
     const templates = await this.listTemplates.execute(account.id, readPage(params));
-    return templates.map(presentTemplate);
+    const installed = await this.countInstalledPasses.ofLoaded(templates);
+    return templates.map((template) => presentTemplate(template, installed.get(template.id) ?? 0));
   }
 
   @Get(':id')
@@ -62,7 +66,7 @@ export class PassdockTemplatesController {
   @JsonResponse(200, 'The template', TEMPLATE_SCHEMA)
   @PassdockErrorResponses(401, 404)
   async show(@CurrentAccount() account: Account, @Param('id', TemplateId) id: number): Promise<PassdockTemplate> {
-    return presentTemplate(await this.getTemplate.execute(account.id, id));
+    return this.present(await this.getTemplate.execute(account.id, id));
   }
 
   @Post()
@@ -82,7 +86,7 @@ export class PassdockTemplatesController {
     const write = readTemplateWrite(params, 'create');
     const passTypeId = write.certificate ? await this.certificates.passTypeIdOf(account.id, write.certificate) : null;
     const template = await this.createTemplate.execute({ accountId: account.id, passTypeId, definition: newTemplateDefinition(write) });
-    return params.flag('debug') ? presentTemplate(template) : { id: template.id };
+    return params.flag('debug') ? this.present(template) : { id: template.id };
   }
 
   @Put(':id')
@@ -109,7 +113,7 @@ export class PassdockTemplatesController {
     const changes = templateChanges(current, write);
     if (write.certificate) changes.passTypeId = await this.certificates.passTypeIdOf(account.id, write.certificate);
     const { template } = await this.updateTemplate.execute({ accountId: account.id, templateId: id, changes });
-    return params.flag('debug') ? presentTemplate(template) : { id: template.id };
+    return params.flag('debug') ? this.present(template) : { id: template.id };
   }
 
   // Reference §3.4: the 2016 Node client sends template updates as POST /templates/:id.
@@ -133,5 +137,10 @@ export class PassdockTemplatesController {
   async remove(@CurrentAccount() account: Account, @Param('id', TemplateId) id: number): Promise<{ id: number }> {
     await this.deleteTemplate.execute(account.id, id);
     return { id };
+  }
+
+  private async present(template: PassTemplate): Promise<PassdockTemplate> {
+    const installed = await this.countInstalledPasses.ofLoaded([template]);
+    return presentTemplate(template, installed.get(template.id) ?? 0);
   }
 }

@@ -54,7 +54,7 @@ const FAMILY_KEYS = [
   'recipient_required', 'personalization', 'nfc',
 ];
 /** Attributes of the template object this API returns; a client that sends one back unchanged is not refused for it. */
-const READ_ONLY_FAMILY_KEYS = ['id', 'created_at', 'updated_at', 'format_version', 'pass_type_identifier', 'team_identifier', 'add_serial_to_back'];
+const READ_ONLY_FAMILY_KEYS = ['id', 'created_at', 'updated_at', 'format_version', 'pass_type_identifier', 'team_identifier', 'add_serial_to_back', 'installed_passes'];
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
