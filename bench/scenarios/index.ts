@@ -1,7 +1,9 @@
 import type { Scenario } from '../lib/scenario';
+import { apnsFanoutScenario } from './apns-fanout';
 import { packageCacheScenario } from './package-cache';
 import { packagerScenario } from './packager';
 import { passdockApiScenario } from './passdock-api';
+import { pushStormScenario } from './push-storm';
 
 /** Every scenario `npm run bench` runs, in order; `npm run bench -- --only <name>` picks some. */
-export const SCENARIOS: Scenario[] = [packagerScenario, packageCacheScenario, passdockApiScenario];
+export const SCENARIOS: Scenario[] = [packagerScenario, packageCacheScenario, passdockApiScenario, pushStormScenario, apnsFanoutScenario];
