@@ -204,7 +204,23 @@ function everyToken(pushTokens: readonly string[], outcome: PushOutcome): PushRe
   return pushTokens.map((pushToken) => ({ pushToken, outcome }));
 }
 
-/** node-apn 8.1.0's Provider.shutdown returns nothing to await; its callback runs once the HTTP/2 session is closed. */
+/** How long shutdown waits for node-apn to close a connection. */
+const SHUTDOWN_WAIT_MS = 3_000;
+
+/**
+ * node-apn 8.1.0's Provider.shutdown returns nothing to await; its callback runs once the HTTP/2
+ * session is closed — and never when the session was destroyed by a failed connection (it calls
+ * `session.close(callback)` on a destroyed session, which Node does not call back; lib/client.js,
+ * closeAndDestroySession). So the wait is bounded: the process must be able to stop while APNs is
+ * unreachable.
+ */
 function shutDown(provider: Provider): Promise<void> {
-  return new Promise((resolve) => provider.shutdown(resolve));
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, SHUTDOWN_WAIT_MS);
+    timer.unref();
+    provider.shutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

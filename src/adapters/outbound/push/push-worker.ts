@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SendPushes } from '../../../application/send-pushes.use-case';
 
@@ -14,7 +14,7 @@ const ERROR_PAUSE_MS = 2_000;
  * jobs). On shutdown it finishes the batch in flight, so no job is left leased by a stopped worker.
  */
 @Injectable()
-export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Push');
   private running = false;
   private loop: Promise<void> | null = null;
@@ -27,7 +27,7 @@ export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.running = false;
     this.wake?.abort();
     await this.loop;
