@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { BenchContext } from './scenario';
 
 /**
@@ -51,4 +52,23 @@ export async function dropServiceSchema(postgresUrl: string, schema: string): Pr
   } finally {
     await orm.close(true);
   }
+}
+
+/**
+ * An account through the CLI's use case, and the seed's boarding-pass template (icon and logo
+ * with @2x, as in the packager scenario) on the pass type the service made of CERTS_DIR.
+ */
+export async function seedAccountAndTemplate(app: NestFastifyApplication, context: BenchContext) {
+  const { MikroORM } = await import('@mikro-orm/core');
+  const { CreateAccount } = await import('../../src/application/create-account.use-case');
+  const { MikroOrmPassTypeRepository } = await import('../../src/adapters/outbound/persistence/mikro-orm-pass-type.repository');
+  const { MikroOrmPassTemplateRepository } = await import('../../src/adapters/outbound/persistence/mikro-orm-pass-template.repository');
+  const { ConfiguredPassTypeInitializer } = await import('../../src/configured-pass-type.initializer');
+  const { benchPassType, seedTemplate } = await import('./seed-pass');
+  const { account, apiKey } = await app.get(CreateAccount).execute('Bench');
+  const orm = app.get(MikroORM);
+  const passType =
+    app.get(ConfiguredPassTypeInitializer).passType ?? (await new MikroOrmPassTypeRepository(orm).add(benchPassType(context.material, account.id)));
+  const template = await new MikroOrmPassTemplateRepository(orm).add(seedTemplate(account.id, passType.id));
+  return { orm, apiKey, template, passType };
 }

@@ -1,11 +1,10 @@
 import { fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type autocannon from 'autocannon';
 import type { AppConfig } from '../../src/config/app-config';
 import { caseNames, kindOf, roundsOf } from '../lib/rounds';
+import { dropServiceSchema, seedAccountAndTemplate, serviceEnvironment } from '../lib/service-environment';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
 
 const CASES = {
@@ -75,14 +74,15 @@ export const passdockApiScenario: Scenario = {
   async run(caseName: string, context: BenchContext): Promise<Metrics> {
     const { Logger } = await import('@nestjs/common');
     Logger.overrideLogger(['error']);
-    const { env, schema } = serviceEnvironment(caseName, context);
+    const { env, schema } = serviceEnvironment(`passdock_api_${caseName.replace(/\W/g, '_')}_${process.pid}`, context);
     const { loadAppConfig } = await import('../../src/config/app-config');
     const config = loadAppConfig(env, context.workDir);
     const app = kindOf(caseName) === 'fast' ? await (await import('../../src/bootstrap')).createApp(config) : await stockApp(config);
     try {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const origin = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-      const { apiKey, templateId } = await seedAccountAndTemplate(app, context);
+      const { apiKey, template } = await seedAccountAndTemplate(app, context);
+      const templateId = template.id;
 
       const plan: LoadPlan = {
         origin,
@@ -139,7 +139,7 @@ export const passdockApiScenario: Scenario = {
     } finally {
       // Closing first lets requests still in the service finish before their tables go.
       await app.close();
-      if (schema !== null) await dropSchema(context.postgresUrl!, schema);
+      if (schema !== null) await dropServiceSchema(context.postgresUrl!, schema);
     }
   },
 
@@ -178,48 +178,6 @@ export const passdockApiScenario: Scenario = {
   },
 };
 
-/** The service's environment for one case: its own database (and schema) and CERTS_DIR with the run's signer. */
-function serviceEnvironment(caseName: string, context: BenchContext): { env: NodeJS.ProcessEnv; schema: string | null } {
-  const name = `passdock_api_${caseName.replace(/\W/g, '_')}_${process.pid}`;
-  const certsDir = join(context.workDir, `${name}-certs`);
-  mkdirSync(certsDir, { recursive: true, mode: 0o700 });
-  writeFileSync(join(certsDir, 'wwdr.pem'), context.material.wwdrCertificatePem);
-  writeFileSync(join(certsDir, 'signer-cert.pem'), context.material.certificatePem);
-  writeFileSync(join(certsDir, 'signer-key.pem'), context.material.privateKeyPem, { mode: 0o600 });
-  let databaseUrl = `sqlite:${join(context.workDir, `${name}.sqlite`)}`;
-  let schema: string | null = null;
-  if (context.postgresUrl !== null) {
-    schema = `passgate_bench_${name}`;
-    const url = new URL(context.postgresUrl);
-    url.searchParams.set('schema', schema);
-    databaseUrl = url.toString();
-  }
-  return {
-    schema,
-    env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PUBLIC_BASE_URL: 'http://127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      CERTS_DIR: certsDir,
-      // Request logging off: the figure is the service's, not a terminal's; errors still show.
-      LOG_LEVEL: 'error',
-      PUSH_MODE: 'log',
-    },
-  };
-}
-
-async function dropSchema(postgresUrl: string, schema: string): Promise<void> {
-  const { MikroORM } = await import('@mikro-orm/core');
-  const { createMikroOrmOptions } = await import('../../src/adapters/outbound/persistence/mikro-orm.config');
-  const orm = await MikroORM.init({ ...createMikroOrmOptions(postgresUrl), migrations: { silent: true } });
-  try {
-    await orm.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
-  } finally {
-    await orm.close(true);
-  }
-}
-
 /** The same application as createApp builds, with passkit-generator's packager in NodeCryptoPassPackager's place. */
 async function stockApp(config: AppConfig): Promise<NestFastifyApplication> {
   const { Test } = await import('@nestjs/testing');
@@ -233,25 +191,6 @@ async function stockApp(config: AppConfig): Promise<NestFastifyApplication> {
     .useFactory({ factory: (appConfig: AppConfig) => new PasskitGeneratorPassPackager(appConfig), inject: [AppConfig] })
     .compile();
   return configureApp(moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), APP_OPTIONS));
-}
-
-/**
- * An account through the CLI's use case, and the seed's boarding-pass template (icon and logo
- * with @2x, as in the packager scenario) on the pass type the service made of CERTS_DIR.
- */
-async function seedAccountAndTemplate(app: NestFastifyApplication, context: BenchContext): Promise<{ apiKey: string; templateId: number }> {
-  const { MikroORM } = await import('@mikro-orm/core');
-  const { CreateAccount } = await import('../../src/application/create-account.use-case');
-  const { MikroOrmPassTypeRepository } = await import('../../src/adapters/outbound/persistence/mikro-orm-pass-type.repository');
-  const { MikroOrmPassTemplateRepository } = await import('../../src/adapters/outbound/persistence/mikro-orm-pass-template.repository');
-  const { ConfiguredPassTypeInitializer } = await import('../../src/configured-pass-type.initializer');
-  const { benchPassType, seedTemplate } = await import('../lib/seed-pass');
-  const { account, apiKey } = await app.get(CreateAccount).execute('Bench');
-  const orm = app.get(MikroORM);
-  const passType =
-    app.get(ConfiguredPassTypeInitializer).passType ?? (await new MikroOrmPassTypeRepository(orm).add(benchPassType(context.material, account.id)));
-  const template = await new MikroOrmPassTemplateRepository(orm).add(seedTemplate(account.id, passType.id));
-  return { apiKey, templateId: template.id };
 }
 
 /** Forks this file as the load generator and resolves with its result. */

@@ -10,7 +10,7 @@ import { refusedByStandIn } from '../lib/apns-stand-in-process';
 import type { InstalledDevice } from '../lib/installed-passes';
 import { median } from '../lib/rounds';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
-import { dropServiceSchema, serviceEnvironment } from '../lib/service-environment';
+import { dropServiceSchema, seedAccountAndTemplate, serviceEnvironment } from '../lib/service-environment';
 
 /** HTTP/1.1 keep-alive connections of the devices' side, as in the passdock-api scenario. */
 const CONNECTIONS = 32;
@@ -312,18 +312,8 @@ function probe(name: string): () => PhaseProbe {
  * boarding-pass template (icon and logo with @2x), and `count` passes of it installed on a device each.
  */
 async function seed(app: import('@nestjs/platform-fastify').NestFastifyApplication, context: BenchContext, count: number) {
-  const { MikroORM } = await import('@mikro-orm/core');
-  const { CreateAccount } = await import('../../src/application/create-account.use-case');
-  const { MikroOrmPassTypeRepository } = await import('../../src/adapters/outbound/persistence/mikro-orm-pass-type.repository');
-  const { MikroOrmPassTemplateRepository } = await import('../../src/adapters/outbound/persistence/mikro-orm-pass-template.repository');
-  const { ConfiguredPassTypeInitializer } = await import('../../src/configured-pass-type.initializer');
-  const { benchPassType, seedTemplate } = await import('../lib/seed-pass');
   const { seedInstalledPasses } = await import('../lib/installed-passes');
-  const { account, apiKey } = await app.get(CreateAccount).execute('Bench');
-  const orm = app.get(MikroORM);
-  const passType =
-    app.get(ConfiguredPassTypeInitializer).passType ?? (await new MikroOrmPassTypeRepository(orm).add(benchPassType(context.material, account.id)));
-  const template = await new MikroOrmPassTemplateRepository(orm).add(seedTemplate(account.id, passType.id));
+  const { orm, apiKey, template, passType } = await seedAccountAndTemplate(app, context);
   const devices = await seedInstalledPasses(orm, template, count);
   return { apiKey, templateId: template.id, passTypeIdentifier: passType.passTypeIdentifier, devices };
 }
