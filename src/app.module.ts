@@ -29,6 +29,14 @@ export function redactApiKeys(url: string): string {
   return `${url.slice(0, queryStart + 1)}${pairs.join('&')}`;
 }
 
+/**
+ * A device library identifier is the only credential of Wallet's "what changed" list (Apple's
+ * reference: keep it out of logs), so the path segment that carries it is replaced.
+ */
+export function redactDeviceLibraryIdentifiers(url: string): string {
+  return url.replace(/^(\/wallet\/v1\/devices\/)[^/?]*/, '$1[redacted]');
+}
+
 function decodedName(name: string): string {
   try {
     return decodeURIComponent(name.replace(/\+/g, ' '));
@@ -53,7 +61,7 @@ export class AppModule {
               req: (req: { method: string; url: string; id: unknown }) => ({
                 id: req.id,
                 method: req.method,
-                url: redactApiKeys(req.url),
+                url: redactDeviceLibraryIdentifiers(redactApiKeys(req.url)),
               }),
             },
           },

@@ -8,9 +8,21 @@ import { SKYCORE_MAX_XML_BYTES } from './adapters/inbound/skycore/skycore-xml';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 
-/** The HTTP server under the application: Fastify, with a body limit that fits a template's images. */
+/** Bodies Wallet sends (a push token, a log batch, personalization answers) are small; nothing else posts there. */
+const WALLET_BODY_LIMIT = 64 * 1024;
+
+/**
+ * The HTTP server under the application: Fastify, with a body limit that fits a template's images
+ * (and a small one for the unauthenticated Wallet routes), and path parameters as long as a serial
+ * number may be once percent-encoded (Fastify's default of 100 characters would shut passes with
+ * long serials out of the Wallet web service).
+ */
 export function createHttpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024 });
+  const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, maxParamLength: 1024 });
+  adapter.getInstance().addHook('onRoute', (route) => {
+    if (route.url.startsWith('/wallet/')) route.bodyLimit = WALLET_BODY_LIMIT;
+  });
+  return adapter;
 }
 
 /** Options of the Nest application: logs buffered until pino takes over, errors thrown rather than exiting. */

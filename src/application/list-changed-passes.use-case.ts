@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DeviceRegistrationRepository } from '../domain/ports/device-registration.repository';
 import { PassTypeRepository } from '../domain/ports/pass-type.repository';
+import { isStorableText } from '../domain/text';
+import { isDeviceLibraryIdentifier } from './wallet-device';
 
 export interface ChangedSerialNumbers {
   serialNumbers: string[];
@@ -33,6 +35,8 @@ export class ListChangedPasses {
     passTypeIdentifier: string;
     passesUpdatedSince: string | undefined;
   }): Promise<ChangedSerialNumbers | null> {
+    // Keys no row can hold (a NUL byte, an identifier Wallet never makes) match nothing.
+    if (!isDeviceLibraryIdentifier(query.deviceLibraryIdentifier) || !isStorableText(query.passTypeIdentifier)) return null;
     const passType = await this.passTypes.findByIdentifier(query.passTypeIdentifier);
     if (!passType) return null;
     // A tag passgate never made (another server's, or mangled) counts as none: everything is listed once.

@@ -32,8 +32,8 @@ export class RegisterDevice {
   ) {}
 
   async execute(command: RegisterDeviceCommand): Promise<'created' | 'already-registered'> {
-    const { pass } = await loadWalletPass(this.passTypes, this.passes, command);
     assertDeviceLibraryIdentifier(command.deviceLibraryIdentifier);
+    const { pass } = await loadWalletPass(this.passTypes, this.passes, command);
     const pushToken = (command.body as { pushToken?: unknown } | null)?.pushToken;
     if (typeof pushToken !== 'string' || !PUSH_TOKEN.test(pushToken)) {
       throw new DomainError(DomainErrorCode.RegistrationInvalid, 'The body needs a pushToken: the hex APNs device token.');

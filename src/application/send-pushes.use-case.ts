@@ -66,7 +66,12 @@ export class SendPushes {
           delivered.push(job.id);
           break;
         case 'device-gone':
-          report.devicesForgotten += await this.registrations.removeByPushToken(job.pushToken);
+          // 410 Unregistered: the device gave up this topic (pass type) — its other pass types stay;
+          // 400 BadDeviceToken: the token itself is bad, for every topic.
+          report.devicesForgotten += await this.registrations.removeByPushToken(
+            job.pushToken,
+            outcome.status === 410 ? job.passTypeId : null,
+          );
           await this.pushJobs.markFailed(job.id, outcome.status, `Device gone: ${outcome.reason}`, now);
           report.failed += 1;
           break;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DeviceRegistrationRepository } from '../domain/ports/device-registration.repository';
 import { PassTypeRepository } from '../domain/ports/pass-type.repository';
 import { PassRepository } from '../domain/ports/pass.repository';
+import { assertDeviceLibraryIdentifier } from './wallet-device';
 import { loadWalletPass, WalletPassRequest } from './wallet-pass';
 
 /**
@@ -18,6 +19,7 @@ export class UnregisterDevice {
   ) {}
 
   async execute(command: WalletPassRequest & { deviceLibraryIdentifier: string }): Promise<void> {
+    assertDeviceLibraryIdentifier(command.deviceLibraryIdentifier);
     const { pass } = await loadWalletPass(this.passTypes, this.passes, command);
     await this.registrations.unregister(command.deviceLibraryIdentifier, pass.id);
   }

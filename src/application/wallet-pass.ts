@@ -3,6 +3,7 @@ import type { Pass } from '../domain/pass';
 import type { PassType } from '../domain/pass-type';
 import type { PassTypeRepository } from '../domain/ports/pass-type.repository';
 import type { PassRepository } from '../domain/ports/pass.repository';
+import { isStorableText } from '../domain/text';
 
 export interface WalletPassRequest {
   passTypeIdentifier: string;
@@ -21,7 +22,9 @@ export async function loadWalletPass(
   passes: PassRepository,
   request: WalletPassRequest,
 ): Promise<{ pass: Pass; passType: PassType }> {
-  const passType = await passTypes.findByIdentifier(request.passTypeIdentifier);
+  // A key no row can hold (a NUL byte) matches nothing, and is not sent to the database.
+  const storable = isStorableText(request.passTypeIdentifier) && isStorableText(request.serialNumber);
+  const passType = storable ? await passTypes.findByIdentifier(request.passTypeIdentifier) : null;
   const pass = passType ? await passes.findForWallet(passType.id, request.serialNumber) : null;
   if (!passType || !pass || request.authenticationToken === null || !pass.authenticatesWith(request.authenticationToken)) {
     throw new DomainError(DomainErrorCode.PassNotAuthorized, 'The ApplePass token does not open this pass.');

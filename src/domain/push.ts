@@ -33,8 +33,12 @@ export interface PushJob {
   attempts: number;
 }
 
-/** After this many failed sends a push is given up and recorded as failed. */
-export const MAX_PUSH_ATTEMPTS = 12;
+/**
+ * After this many failed sends a push is given up and recorded as failed: about a day of retries
+ * (the backoff reaches its 10-minute cap after half an hour), so an APNs or network outage of hours
+ * loses nothing; a waiting push also carries the changes that collapsed into it.
+ */
+export const MAX_PUSH_ATTEMPTS = 200;
 
 const FIRST_RETRY_DELAY_MS = 1_000;
 const LONGEST_RETRY_DELAY_MS = 10 * 60_000;

@@ -1,4 +1,4 @@
-import { redactApiKeys } from '../../src/app.module';
+import { redactApiKeys, redactDeviceLibraryIdentifiers } from '../../src/app.module';
 
 describe('redactApiKeys (the request URL as logged)', () => {
   it('replaces the values of api_key and api_token, in any letter case', () => {
@@ -17,5 +17,15 @@ describe('redactApiKeys (the request URL as logged)', () => {
   it('leaves other parameters, paths without a query and malformed encodings alone', () => {
     expect(redactApiKeys('/health')).toBe('/health');
     expect(redactApiKeys('/p?api_keyring=1&my_api_key=2&%E0%A4%A=3')).toBe('/p?api_keyring=1&my_api_key=2&%E0%A4%A=3');
+  });
+});
+
+describe('redactDeviceLibraryIdentifiers (Wallet’s device secret kept out of request logs)', () => {
+  it('replaces the device segment of the Wallet routes, and nothing else', () => {
+    expect(redactDeviceLibraryIdentifiers('/wallet/v1/devices/c7a8e0a6f9b2/registrations/pass.x?passesUpdatedSince=12')).toBe(
+      '/wallet/v1/devices/[redacted]/registrations/pass.x?passesUpdatedSince=12',
+    );
+    expect(redactDeviceLibraryIdentifiers('/wallet/v1/passes/pass.x/SERIAL')).toBe('/wallet/v1/passes/pass.x/SERIAL');
+    expect(redactDeviceLibraryIdentifiers('/api/v1/devices/x')).toBe('/api/v1/devices/x');
   });
 });

@@ -189,11 +189,21 @@ export function deviceRegistrationRepositoryContract(name: string, setup: Harnes
         await repos.registrations.register(aRegistration('device-a', passIds[1], 'token-dead'));
         await repos.registrations.register(aRegistration('device-b', passIds[0], 'token-alive'));
 
-        expect(await repos.registrations.removeByPushToken('token-dead')).toBe(2);
+        expect(await repos.registrations.removeByPushToken('token-dead', null)).toBe(2);
         expect(await repos.registrations.listPassIdsForDevice('device-a')).toEqual([]);
         expect((await repos.registrations.find('device-b', passIds[0]))!.pushToken).toBe('token-alive');
-        expect(await repos.registrations.removeByPushToken('token-dead')).toBe(0);
-        expect(await repos.registrations.removeByPushToken('token-none')).toBe(0);
+        expect(await repos.registrations.removeByPushToken('token-dead', null)).toBe(0);
+        expect(await repos.registrations.removeByPushToken('token-none', null)).toBe(0);
+      });
+
+      it('removes the registrations of one pass type only, when the device gave up that topic', async () => {
+        const other = await anOwner(repos, 'Other pass type');
+        const otherPass = await aStoredPass(repos, other.template, 'SN-OTHER');
+        await repos.registrations.register(aRegistration('device-a', passIds[0], 'token-a'));
+        await repos.registrations.register(aRegistration('device-a', otherPass.id, 'token-a'));
+
+        expect(await repos.registrations.removeByPushToken('token-a', owner.passType.id)).toBe(1);
+        expect(await repos.registrations.listPassIdsForDevice('device-a')).toEqual([otherPass.id]);
       });
 
       it("counts the template's live passes registered on at least one device", async () => {

@@ -224,7 +224,7 @@ export function pushJobRepositoryContract(name: string, setup: HarnessSetup): vo
       // Dropped for good: not even after the lease of the others ends.
       expect(await repos.pushJobs.claim(10, at(LEASE_MS), LEASE_MS)).toHaveLength(3);
       // A push token APNs called dead goes with its registrations, and so do the device's pushes.
-      await repos.registrations.removeByPushToken('token-device-b');
+      await repos.registrations.removeByPushToken('token-device-b', null);
       expect(
         (await repos.pushJobs.claim(10, at(2 * LEASE_MS), LEASE_MS)).map((job) => job.deviceLibraryIdentifier).sort(),
       ).toEqual(['device-a', 'device-c']);

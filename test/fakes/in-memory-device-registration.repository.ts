@@ -70,10 +70,12 @@ export class InMemoryDeviceRegistrationRepository extends DeviceRegistrationRepo
       .sort((a, b) => (a.serialNumber < b.serialNumber ? -1 : a.serialNumber > b.serialNumber ? 1 : 0));
   }
 
-  async removeByPushToken(pushToken: string): Promise<number> {
+  async removeByPushToken(pushToken: string, passTypeId: number | null): Promise<number> {
+    const passTypeOf = new Map(this.passes.storedRows().map((pass) => [pass.id, pass.passTypeId]));
     let removed = 0;
     for (const [key, row] of this.rows) {
       if (row.pushToken !== pushToken) continue;
+      if (passTypeId !== null && passTypeOf.get(row.passId) !== passTypeId) continue;
       this.rows.delete(key);
       removed += 1;
     }

@@ -22,8 +22,12 @@ export abstract class DeviceRegistrationRepository {
     passTypeId: number,
     after: number | null,
   ): Promise<ChangedPass[]>;
-  /** Forgets a push token APNs called dead: every registration that holds it goes. */
-  abstract removeByPushToken(pushToken: string): Promise<number>;
+  /**
+   * Forgets a push token APNs called dead: the registrations that hold it go, those of passes of
+   * one pass type (the device gave up that topic) or, with `passTypeId` null, all of them (the
+   * token itself is bad). Returns how many went.
+   */
+  abstract removeByPushToken(pushToken: string, passTypeId: number | null): Promise<number>;
   /** How many of the template's passes are registered on at least one device. */
   abstract countInstalledPasses(templateId: number): Promise<number>;
 }

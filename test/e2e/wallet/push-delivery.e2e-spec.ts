@@ -56,7 +56,7 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
  * connection and its APNs stand-in, and drops its database (what close() would have done).
  */
 async function abandon(stuck: WalletTestApp): Promise<void> {
-  await stuck.app.get(PushWorker).onApplicationShutdown();
+  await stuck.app.get(PushWorker).onModuleDestroy();
   const databaseUrl = stuck.app.get(AppConfig).databaseUrl;
   await stuck.app.get(MikroORM).close(true);
   await stuck.apns.close();

@@ -78,8 +78,15 @@ export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepo
       .sort((a, b) => compareCodeUnits(a.serialNumber, b.serialNumber));
   }
 
-  async removeByPushToken(pushToken: string): Promise<number> {
-    return entityManagerFor(this.orm).nativeDelete(DeviceRegistration, { pushToken });
+  async removeByPushToken(pushToken: string, passTypeId: number | null): Promise<number> {
+    if (passTypeId === null) return entityManagerFor(this.orm).nativeDelete(DeviceRegistration, { pushToken });
+    const result = await executeSql<{ affectedRows: number }>(
+      entityManagerFor(this.orm),
+      'delete from device_registrations where push_token = ? and pass_id in (select id from passes where pass_type_id = ?)',
+      [pushToken, passTypeId],
+      'run',
+    );
+    return result.affectedRows;
   }
 
   async countInstalledPasses(templateId: number): Promise<number> {
