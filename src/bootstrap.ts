@@ -8,8 +8,11 @@ import { SKYCORE_MAX_XML_BYTES } from './adapters/inbound/skycore/skycore-xml';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 
-/** Bodies Wallet sends (a push token, a log batch, personalization answers) are small; nothing else posts there. */
-const WALLET_BODY_LIMIT = 64 * 1024;
+/**
+ * Bodies Wallet sends are small (a push token, personalization answers, a batch of about fifty log
+ * lines); the log route takes them from anyone, so larger ones are refused before they are parsed.
+ */
+const WALLET_BODY_LIMIT = 256 * 1024;
 
 /**
  * The HTTP server under the application: Fastify, with a body limit that fits a template's images
@@ -18,7 +21,7 @@ const WALLET_BODY_LIMIT = 64 * 1024;
  * long serials out of the Wallet web service).
  */
 export function createHttpAdapter(): FastifyAdapter {
-  const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, maxParamLength: 1024 });
+  const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, routerOptions: { maxParamLength: 1024 } });
   adapter.getInstance().addHook('onRoute', (route) => {
     if (route.url.startsWith('/wallet/')) route.bodyLimit = WALLET_BODY_LIMIT;
   });

@@ -52,10 +52,11 @@ export class UpdateTemplate {
       }
     }
     const now = this.clock.now();
+    const designBefore = template.designFingerprint();
     template.update(changes, now);
-    // The title is passgate's own label; everything else ends up in pass.json, so every pass of
-    // the template gets a new version in the same transaction as the template.
-    const touchesPasses = Object.keys(changes).some((key) => key !== 'title');
+    // A change of what the packages show gives every pass of the template a new version (and its
+    // devices a push) in the same transaction as the template; the same design resent changes none.
+    const touchesPasses = template.designFingerprint() !== designBefore;
     const passesChanged = await this.unitOfWork.atomically(async () => {
       await this.templates.save(template);
       return touchesPasses ? this.passChanges.touchTemplate(template.id, now) : 0;

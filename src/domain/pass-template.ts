@@ -3,6 +3,7 @@ import { FIELD_SECTIONS, FieldDefinition, FieldOverride, FieldSection, TemplateF
 import { hasIcon, ImageSet, validateImages } from './images';
 import { allowedImageKinds, StyleChoice, validateStyleChoice } from './pass-style';
 import { NfcPayload, PersonalizationOffer, validateNfc, validatePersonalizationOffer } from './personalization';
+import { sha256Hex } from './secrets';
 import { assertNoNulCharacter } from './text';
 import {
   Beacon,
@@ -183,6 +184,19 @@ export class PassTemplate implements TemplateDefinition {
   /** Replaces the given parts of the definition; the whole result is validated before anything changes. */
   update(changes: Partial<TemplateDefinition>, now: Date): void {
     this.apply({ ...this.definition(), ...changes }, now);
+  }
+
+  /**
+   * Everything of the template that ends up in its passes' packages, images by their SHA-256, in
+   * one comparable string: a change that leaves it equal (a resent template, a new title, the
+   * recipient rule) gives no pass a new version, so no device is pushed for nothing.
+   */
+  designFingerprint(): string {
+    const { title: _title, recipientRequired: _recipientRequired, images, ...design } = this.definition();
+    const imageHashes = Object.keys(images)
+      .sort()
+      .map((name) => [name, sha256Hex(images[name])]);
+    return JSON.stringify([design, imageHashes]);
   }
 
   definition(): TemplateDefinition {

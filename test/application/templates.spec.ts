@@ -2,6 +2,7 @@ import { CreateAccount } from '../../src/application/create-account.use-case';
 import { CreateTemplate } from '../../src/application/create-template.use-case';
 import { DeleteTemplate } from '../../src/application/delete-template.use-case';
 import { UpdateTemplate } from '../../src/application/update-template.use-case';
+import { DeviceRegistration } from '../../src/domain/device-registration';
 import { DomainErrorCode } from '../../src/domain/errors';
 import { aTemplateDefinition } from '../support/builders';
 import { createThrowawayCerts } from '../support/throwaway-certs';
@@ -53,6 +54,23 @@ describe('template use cases', () => {
     await expect(
       update.execute({ accountId: f.account.id, templateId: f.template.id, changes: { passTypeId: 999 } }),
     ).rejects.toMatchObject({ code: DomainErrorCode.TemplateInvalid });
+  });
+
+  it('changes no pass (and pushes no device) when the design sent is the one the template has', async () => {
+    const f = await useCaseFixture();
+    const pass = await f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'A', content: {} });
+    await f.registrations.register(DeviceRegistration.create('device-1', pass.id, 'ab'.repeat(32), f.clock.now()));
+    const update = new UpdateTemplate(f.templates, f.passTypes, f.passChanges, f.unitOfWork, f.clock);
+    const template = (await f.templates.findById(f.template.id))!;
+    const resent = { description: template.description, colors: template.colors, fields: template.fields, recipientRequired: true };
+
+    expect((await update.execute({ accountId: f.account.id, templateId: f.template.id, changes: resent })).passesChanged).toBe(0);
+    expect((await f.passes.findById(pass.id))!.version).toBe(1);
+    expect(await f.pushJobs.countPending()).toBe(0);
+
+    await update.execute({ accountId: f.account.id, templateId: f.template.id, changes: { description: 'New description' } });
+    expect((await f.passes.findById(pass.id))!.version).toBe(2);
+    expect(await f.pushJobs.countPending()).toBe(1);
   });
 
   it("hides another account's template and deletes passes with their template", async () => {

@@ -112,5 +112,23 @@ describe('Wallet web service: the device conversation', () => {
       .send({ logs: ['[2026-11-22 10:00:00 +0000] Web service error for pass.x: <script>alert(1)</script>\n'] })
       .expect(200);
     await request(t.server()).post('/wallet/v1/log').send({ nope: true }).expect(400);
+    // The route takes bodies from anyone: a big one is refused before it is parsed.
+    await request(t.server()).post('/wallet/v1/log').send({ logs: ['x'.repeat(300 * 1024)] }).expect(413);
+  });
+
+  it('serves passes whose serial numbers are long (up to the 128 characters a serial may have)', async () => {
+    const long = await t.issueAndInstall(apiKey, templateId, `LONG-${'9'.repeat(123)}`);
+    expect(long.serialNumber).toHaveLength(128);
+    await request(t.server())
+      .get(`/wallet/v1/passes/${long.passTypeIdentifier}/${encodeURIComponent(long.serialNumber)}`)
+      .set('authorization', `ApplePass ${long.authenticationToken}`)
+      .expect(200);
+  });
+
+  it('answers keys no row can hold (a NUL byte) like unknown ones, never with a 500', async () => {
+    await request(t.server()).get(`/wallet/v1/devices/%00abc/registrations/${pass.passTypeIdentifier}`).expect(204);
+    await request(t.server()).get(`/wallet/v1/devices/${device}/registrations/pass.x%00y`).expect(204);
+    await request(t.server()).get(`/wallet/v1/passes/${pass.passTypeIdentifier}/A%00B`).set('authorization', applePass()).expect(401);
+    await request(t.server()).delete(`/wallet/v1/devices/%00/registrations/${pass.passTypeIdentifier}/${pass.serialNumber}`).set('authorization', applePass()).expect(400);
   });
 });
