@@ -206,13 +206,14 @@ export class Pass {
   markIssued(now: Date): void {
     if (this.issuedAt !== null) return;
     this.issuedAt = now;
-    this.touch(now);
+    this.advanceVersion(now);
   }
 
+  /** The handle goes; what devices hold does not change, so no new Last-Modified and no update for them. */
   deletePassData(now: Date): void {
     if (this.passDataDeletedAt !== null) return;
     this.passDataDeletedAt = now;
-    this.touch(now);
+    this.advanceVersion(now);
   }
 
   hasPassData(): boolean {
@@ -294,9 +295,17 @@ export class Pass {
    * at least one whole second later.
    */
   touch(now: Date): void {
-    const next = Math.max(now.getTime(), this.updatedAt.getTime() + 1);
-    this.updatedAt = new Date(next);
+    this.advanceVersion(now);
     this.lastModified = new Date(Math.max(wholeSeconds(now).getTime(), this.lastModified.getTime() + 1000));
+  }
+
+  /**
+   * A stored change that devices do not see (the pass's issue, its handle's deletion): the version,
+   * the repository's optimistic-concurrency token, moves; Last-Modified stays, and so does the
+   * pass's place in the Wallet web service's change sequence.
+   */
+  private advanceVersion(now: Date): void {
+    this.updatedAt = new Date(Math.max(now.getTime(), this.updatedAt.getTime() + 1));
     this.version += 1;
   }
 

@@ -287,9 +287,11 @@ export function passRepositoryContract(name: string, setup: HarnessSetup): void 
     });
 
     /** Loads, changes and saves the pass; the save gives it its pass type's next change number. */
+    let changes = 0;
     async function changeStored(passId: number, now: Date): Promise<Pass> {
       const pass = (await repos.passes.findById(passId))!;
-      pass.update(owner.template, { fields: { name: { value: `Changed ${now.toISOString()}` } } }, now);
+      changes += 1;
+      pass.update(owner.template, { fields: { name: { value: `Change ${changes} at ${now.toISOString()}` } } }, now);
       await repos.passes.save(pass);
       return pass;
     }
@@ -302,6 +304,19 @@ export function passRepositoryContract(name: string, setup: HarnessSetup): void 
     }
 
     describe('change sequence and Last-Modified', () => {
+      it('keeps the number and Last-Modified of a change devices do not see (the pass data handle deleted)', async () => {
+        const pass = await aStoredPass(repos, owner.template, 'SN-HANDLE');
+        const changed = await changeStored(pass.id, ISSUED);
+        const loaded = (await repos.passes.findById(pass.id))!;
+        loaded.deletePassData(new Date(ISSUED.getTime() + 5_000));
+        await repos.passes.save(loaded);
+
+        const stored = (await repos.passes.findById(pass.id))!;
+        expect(stored.version).toBe(changed.version + 1);
+        expect(stored.changeSequence).toBe(changed.changeSequence);
+        expect(stored.lastModified).toEqual(changed.lastModified);
+      });
+
       it('gives every saved change the next number of its pass type, counted apart per pass type', async () => {
         const other = await anOwner(repos, 'Other');
         const first = await aStoredPass(repos, owner.template, 'SN-A');

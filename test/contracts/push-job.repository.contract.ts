@@ -91,7 +91,7 @@ export function pushJobRepositoryContract(name: string, setup: HarnessSetup): vo
       expect(claimed.every((job) => job.deviceLibraryIdentifier === 'device-a')).toBe(true);
     });
 
-    it('enqueues for a template every device of its live passes, none of a deleted pass or another template', async () => {
+    it('enqueues for a template every device of its live passes, none of a deleted or voided pass or another template', async () => {
       const otherTemplate = await aStoredTemplate(repos, owner, { title: 'Other template' });
       const elsewhere = await aStoredPass(repos, otherTemplate, 'SN-ELSEWHERE');
       await register('device-a', passes[0]);
@@ -102,6 +102,12 @@ export function pushJobRepositoryContract(name: string, setup: HarnessSetup): vo
       const deleted = (await repos.passes.findById(passes[2].id))!;
       deleted.delete(at(-1_000));
       await repos.passes.save(deleted);
+      // A voided pass's last version told Wallet to stop following it.
+      const voided = await aStoredPass(repos, owner.template, 'SN-VOIDED');
+      await register('device-f', voided);
+      const loaded = (await repos.passes.findById(voided.id))!;
+      loaded.void(at(-1_000));
+      await repos.passes.save(loaded);
 
       expect(await repos.pushJobs.enqueueForTemplate(owner.template.id, T)).toBe(2);
       expect(await repos.pushJobs.enqueueForTemplate(987_654, T)).toBe(0);

@@ -9,10 +9,12 @@ export class InMemoryPassRepository extends PassRepository {
   private nextId = 1;
   /** The version each handed-out object had when it left, as the real adapter keeps it. */
   private readonly handedOutVersions = new WeakMap<Pass, number>();
+  private readonly handedOutLastModified = new WeakMap<Pass, number>();
 
   private handOut(row: Pass): Pass {
     const copy = cloneEntity(row);
     this.handedOutVersions.set(copy, copy.version);
+    this.handedOutLastModified.set(copy, copy.lastModified.getTime());
     return copy;
   }
 
@@ -56,6 +58,7 @@ export class InMemoryPassRepository extends PassRepository {
     pass.id = this.nextId++;
     this.rows.set(pass.id, cloneEntity(pass));
     this.handedOutVersions.set(pass, pass.version);
+    this.handedOutLastModified.set(pass, pass.lastModified.getTime());
     return pass;
   }
 
@@ -67,9 +70,14 @@ export class InMemoryPassRepository extends PassRepository {
     if (stored.version !== handedOut) {
       throw new DomainError(DomainErrorCode.PassChangedConcurrently, `Pass ${pass.id} changed meanwhile.`);
     }
-    pass.changeSequence = this.nextChangeSequence(pass.passTypeId);
+    // Only a change devices see (a new Last-Modified) takes a new number, as in the real adapter.
+    pass.changeSequence =
+      pass.lastModified.getTime() !== this.handedOutLastModified.get(pass)
+        ? this.nextChangeSequence(pass.passTypeId)
+        : stored.changeSequence;
     this.rows.set(pass.id, cloneEntity(pass));
     this.handedOutVersions.set(pass, pass.version);
+    this.handedOutLastModified.set(pass, pass.lastModified.getTime());
   }
 
   async findById(id: number): Promise<Pass | null> {
@@ -119,7 +127,7 @@ export class InMemoryPassRepository extends PassRepository {
   }
 
   async touchAllOfTemplate(templateId: number, now: Date): Promise<number> {
-    const rows = this.live().filter((row) => row.templateId === templateId);
+    const rows = this.live().filter((row) => row.templateId === templateId && !row.voided);
     if (rows.length === 0) return 0;
     const changeSequence = this.nextChangeSequence(rows[0].passTypeId);
     for (const row of rows) {

@@ -37,7 +37,7 @@ export class InMemoryPushJobRepository extends PushJobRepository {
     const wanted = new Set(
       this.passes
         .storedRows()
-        .filter((pass) => pass.templateId === templateId && pass.deletedAt === null)
+        .filter((pass) => pass.templateId === templateId && pass.deletedAt === null && !pass.voided)
         .map((pass) => pass.id),
     );
     return this.enqueue((passId) => wanted.has(passId), now);

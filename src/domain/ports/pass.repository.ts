@@ -14,8 +14,9 @@ export abstract class PassRepository {
    * Stores changes to a pass this repository handed out (loaded or added). PASS_CHANGED_CONCURRENTLY
    * when the stored pass changed since (its version moved): the caller reloads and applies its
    * change again, so no change is lost and no two contents share a version. PASS_NOT_FOUND when it
-   * was removed meanwhile. Assigns the pass its pass type's next `changeSequence`, so that changes
-   * committed later always carry a higher one (what the Wallet web service's tags rely on).
+   * was removed meanwhile. A change devices see (a new `lastModified`) takes the pass type's next
+   * `changeSequence`, so that changes committed later always carry a higher one (what the Wallet
+   * web service's tags rely on); other changes keep the pass's number.
    */
   abstract save(pass: Pass): Promise<void>;
   abstract findById(id: number): Promise<Pass | null>;
@@ -31,8 +32,8 @@ export abstract class PassRepository {
   abstract findByBarcodeMessage(accountId: number, message: string, limit: number): Promise<Pass[]>;
   /**
    * Advances the version of every pass of a template (its design changed) by the rules of
-   * `Pass.touch`, all with one new `changeSequence`; deleted passes stay as they are. Returns how
-   * many passes changed.
+   * `Pass.touch`, all with one new `changeSequence`. Deleted and voided passes stay as they are:
+   * their last version told Wallet to stop following them. Returns how many passes changed.
    */
   abstract touchAllOfTemplate(templateId: number, now: Date): Promise<number>;
   /** Removes the pass and its device registrations for good (data that was never issued). */

@@ -11,7 +11,7 @@ export abstract class PushJobRepository {
    * type); a device that already has one waiting keeps that one. Returns how many were added.
    */
   abstract enqueueForPasses(passIds: readonly number[], now: Date): Promise<number>;
-  /** The same for every device registered to any pass of the template. */
+  /** The same for every device registered to a pass of the template that is neither deleted nor voided. */
   abstract enqueueForTemplate(templateId: number, now: Date): Promise<number>;
   /**
    * Up to `limit` jobs that are due, oldest first, leased to the caller for `leaseMs`: a worker

@@ -26,15 +26,18 @@ async function nextChangeSequence(em: SqlEntityManager, passTypeId: number): Pro
 
 @Injectable()
 export class MikroOrmPassRepository extends PassRepository {
-  /** The version each handed-out pass had when it left: `save` writes only over that version. */
-  private readonly handedOutVersions = new WeakMap<Pass, number>();
+  /**
+   * The version and Last-Modified each handed-out pass had when it left: `save` writes only over
+   * that version, and takes a new change number only when Last-Modified moved.
+   */
+  private readonly handedOut = new WeakMap<Pass, { version: number; lastModified: number }>();
 
   constructor(private readonly orm: MikroORM) {
     super();
   }
 
   private handOut<T extends Pass | null>(pass: T): T {
-    if (pass) this.handedOutVersions.set(pass, pass.version);
+    if (pass) this.handedOut.set(pass, { version: pass.version, lastModified: pass.lastModified.getTime() });
     return pass;
   }
 
@@ -64,27 +67,28 @@ export class MikroOrmPassRepository extends PassRepository {
   }
 
   async save(pass: Pass): Promise<void> {
-    const handedOut = this.handedOutVersions.get(pass);
+    const handedOut = this.handedOut.get(pass);
     if (handedOut === undefined) throw new Error('save() takes a pass this repository handed out');
+    const seenByDevices = pass.lastModified.getTime() !== handedOut.lastModified;
     const em = entityManagerFor(this.orm);
     // The row is read under a write lock (PostgreSQL) or on SQLite's single connection inside the
     // transaction, so between the version check and the write no other save can slip in.
     await em.transactional(async (transaction) => {
       // The sequence first, as touchAllOfTemplate takes it: the same lock order, no deadlock.
-      const changeSequence = await nextChangeSequence(transaction as SqlEntityManager, pass.passTypeId);
+      const changeSequence = seenByDevices ? await nextChangeSequence(transaction as SqlEntityManager, pass.passTypeId) : null;
       const lockMode = isPostgres(transaction.getPlatform()) ? LockMode.PESSIMISTIC_WRITE : undefined;
       const stored = await transaction.findOne(Pass, { id: pass.id }, { lockMode });
       if (!stored) throw new DomainError(DomainErrorCode.PassNotFound, `No pass ${pass.id}.`);
-      if (stored.version !== handedOut) {
+      if (stored.version !== handedOut.version) {
         throw new DomainError(
           DomainErrorCode.PassChangedConcurrently,
-          `Pass ${pass.id} changed meanwhile (version ${stored.version}, not ${handedOut}).`,
+          `Pass ${pass.id} changed meanwhile (version ${stored.version}, not ${handedOut.version}).`,
         );
       }
-      pass.changeSequence = changeSequence;
+      pass.changeSequence = changeSequence ?? stored.changeSequence;
       await saveDetached(transaction as SqlEntityManager, Pass, pass, { id: pass.id });
     });
-    this.handedOutVersions.set(pass, pass.version);
+    this.handOut(pass);
   }
 
   async findById(id: number): Promise<Pass | null> {
@@ -147,7 +151,7 @@ export class MikroOrmPassRepository extends PassRepository {
       const result = await em
         .createQueryBuilder(Pass)
         .update({ version: raw('version + 1'), updatedAt, lastModified, changeSequence } as never)
-        .where({ templateId, deletedAt: null })
+        .where({ templateId, deletedAt: null, voided: false })
         .execute('run');
       return result.affectedRows;
     });

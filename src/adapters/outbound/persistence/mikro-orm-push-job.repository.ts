@@ -24,7 +24,7 @@ export class MikroOrmPushJobRepository extends PushJobRepository {
   }
 
   async enqueueForTemplate(templateId: number, now: Date): Promise<number> {
-    return this.enqueue('p.template_id = ? and p.deleted_at is null', [templateId], now);
+    return this.enqueue('p.template_id = ? and p.deleted_at is null and not p.voided', [templateId], now);
   }
 
   private async enqueue(condition: string, params: unknown[], now: Date): Promise<number> {
