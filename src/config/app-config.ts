@@ -19,7 +19,7 @@ export class AppConfig {
   readonly certsDir!: string;
   /** Passphrase of `signer-key.pem` or `signer.p12` in CERTS_DIR, if encrypted. */
   readonly signerKeyPassphrase!: string | null;
-  /** Unset: `log` while only development certificates exist, else `apns`. */
+  /** Unset (null): pushes for pass types with development certificates are logged, the others sent (PushModule). */
   readonly pushMode!: PushMode | null;
   readonly apnsHost!: string;
   readonly apnsPort!: number;

@@ -147,7 +147,10 @@ export class WalletController {
     void reply.status(200).header('content-type', 'application/octet-stream').header('cache-control', 'no-store').send(signature);
   }
 
-  /** Wallet's error reports; always 200, since Wallet resends a batch on anything else. */
+  /**
+   * Wallet's error reports: 200 for every batch in Wallet's shape, also when the bounds drop some
+   * of it, since Wallet resends a batch on anything else; 400 only for a body that is not one.
+   */
   @Post('log')
   @HttpCode(200)
   log(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {

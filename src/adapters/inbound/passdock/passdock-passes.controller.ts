@@ -150,7 +150,7 @@ export class PassdockPassesController {
   ): Promise<PassdockDevice[]> {
     await this.getPass.execute(account.id, id, templateId);
     const registrations = await this.listPassDevices.execute(account.id, id);
-    return presentDevices([...registrations].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()));
+    return presentDevices(account.id, [...registrations].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()));
   }
 
   @Get(':id')

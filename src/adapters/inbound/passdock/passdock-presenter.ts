@@ -134,9 +134,10 @@ export interface PassdockDevice {
   updated_at: string;
 }
 
-export function presentDevices(registrations: readonly DeviceRegistration[]): PassdockDevice[] {
+export function presentDevices(accountId: number, registrations: readonly DeviceRegistration[]): PassdockDevice[] {
   return registrations.map((registration) => ({
-    id: sha256Hex(registration.deviceLibraryIdentifier).slice(0, 20),
+    // Per account, so two tenants cannot tell that their passes sit on the same device.
+    id: sha256Hex(`${accountId}:${registration.deviceLibraryIdentifier}`).slice(0, 20),
     registered_at: timestamp(registration.createdAt),
     updated_at: timestamp(registration.updatedAt),
   }));
@@ -330,7 +331,7 @@ export function presentPass(
     bar,
     created_at: timestamp(pass.createdAt),
     custom: custom(template),
-    devices: presentDevices(devices),
+    devices: presentDevices(pass.accountId, devices),
     download: links.download,
     family_id: pass.templateId,
     id: pass.id,
