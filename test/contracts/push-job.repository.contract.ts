@@ -274,6 +274,19 @@ export function pushJobRepositoryContract(name: string, setup: HarnessSetup): vo
       expect(await repos.pushJobs.countPending()).toBe(3);
     });
 
+    it('prunes the records of jobs finished before a time, never a pending one', async () => {
+      await register('device-a', passes[0]);
+      await register('device-b', passes[1]);
+      await repos.pushJobs.enqueueForPasses([passes[0].id, passes[1].id], T);
+      const [first] = await repos.pushJobs.claim(1, T, LEASE_MS);
+      await repos.pushJobs.markDelivered([first.id], at(1_000));
+
+      expect(await repos.pushJobs.pruneFinished(at(1_000))).toBe(0);
+      expect(await repos.pushJobs.pruneFinished(at(1_001))).toBe(1);
+      expect(await repos.pushJobs.pruneFinished(at(10 * LEASE_MS))).toBe(0);
+      expect(await repos.pushJobs.countPending()).toBe(1);
+    });
+
     it('puts a job back to wait until the given time, with the attempt counted', async () => {
       await register('device-a', passes[0]);
       await repos.pushJobs.enqueueForPasses([passes[0].id], T);

@@ -129,6 +129,16 @@ export class InMemoryPushJobRepository extends PushJobRepository {
     this.finish(jobId, 'failed', status, reason, now);
   }
 
+  async pruneFinished(before: Date): Promise<number> {
+    let pruned = 0;
+    for (const [id, row] of this.rows) {
+      if (row.finishedAt === null || row.finishedAt.getTime() >= before.getTime()) continue;
+      this.rows.delete(id);
+      pruned += 1;
+    }
+    return pruned;
+  }
+
   async countPending(): Promise<number> {
     return [...this.rows.values()].filter((row) => row.state === 'waiting' || row.state === 'sending').length;
   }

@@ -26,4 +26,6 @@ export abstract class PushJobRepository {
   abstract markFailed(jobId: number, status: number | null, reason: string, now: Date): Promise<void>;
   /** Jobs waiting or leased: what the worker still has to send. */
   abstract countPending(): Promise<number>;
+  /** Forgets the records of jobs that finished (delivered, failed, dropped) before `before`; returns how many. */
+  abstract pruneFinished(before: Date): Promise<number>;
 }

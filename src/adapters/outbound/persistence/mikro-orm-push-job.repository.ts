@@ -151,6 +151,13 @@ export class MikroOrmPushJobRepository extends PushJobRepository {
     );
   }
 
+  async pruneFinished(before: Date): Promise<number> {
+    return entityManagerFor(this.orm).nativeDelete(PushJobRecord, {
+      state: { $in: ['delivered', 'failed', 'dropped'] },
+      finishedAt: { $lt: before },
+    });
+  }
+
   async countPending(): Promise<number> {
     return entityManagerFor(this.orm).count(PushJobRecord, { state: { $in: ['waiting', 'sending'] } });
   }
