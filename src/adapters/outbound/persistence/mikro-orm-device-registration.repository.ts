@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { DeviceRegistration } from '../../../domain/device-registration';
 import { ChangedPass, DeviceRegistrationRepository } from '../../../domain/ports/device-registration.repository';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import { isPostgres } from './migrations/platform';
 import { entityManagerFor, executeSql } from './mikro-orm-repository';
 
 @Injectable()
@@ -16,6 +18,12 @@ export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepo
    */
   async register(registration: DeviceRegistration): Promise<'created' | 'already-registered'> {
     return entityManagerFor(this.orm).transactional(async (em) => {
+      // On PostgreSQL, wait for a change of the pass that is being committed: its pushes were
+      // queued for the devices registered when it ran, so a registration slipping in between would
+      // get neither that push nor, listing before the commit, the change. (SQLite has one writer.)
+      if (isPostgres(em.getPlatform())) {
+        await executeSql(em as SqlEntityManager, 'select id from passes where id = ? for share', [registration.passId], 'all');
+      }
       const inserted = await em
         .createQueryBuilder(DeviceRegistration)
         .insert({
