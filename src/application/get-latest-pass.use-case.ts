@@ -4,6 +4,8 @@ import { PassTemplateRepository } from '../domain/ports/pass-template.repository
 import { PassTypeRepository } from '../domain/ports/pass-type.repository';
 import { PassPackager } from '../domain/ports/pass-packager';
 import { PassRepository } from '../domain/ports/pass.repository';
+import { WalletPassIndex } from '../domain/ports/wallet-pass-index';
+import { isStorableText } from '../domain/text';
 import { loadWalletPass, WalletPassRequest } from './wallet-pass';
 
 export type LatestPass =
@@ -11,14 +13,17 @@ export type LatestPass =
   | { kind: 'pass'; lastModified: Date; bytes: Buffer };
 
 /**
- * The current version of a pass for a device. Whether the device already has it is decided from
- * `If-Modified-Since` before anything is built or signed; the package itself comes from the
- * packager's cache when this version was signed before.
+ * The current version of a pass for a device. One index lookup authenticates the request, decides
+ * from `If-Modified-Since` whether the device already has this version, and names the package
+ * built for it before; only a version never built loads the pass, its template and pass type and
+ * has it signed. A template change makes every device of its passes ask at once: that is the path
+ * most of them take.
  * @see https://developer.apple.com/documentation/walletpasses/send-an-updated-pass
  */
 @Injectable()
 export class GetLatestPass {
   constructor(
+    private readonly walletPasses: WalletPassIndex,
     private readonly passTypes: PassTypeRepository,
     private readonly passes: PassRepository,
     private readonly templates: PassTemplateRepository,
@@ -26,8 +31,18 @@ export class GetLatestPass {
   ) {}
 
   async execute(request: WalletPassRequest & { ifModifiedSince: string | undefined }): Promise<LatestPass> {
+    // A key no row can hold (a NUL byte) matches nothing, and is not sent to the database.
+    const storable = isStorableText(request.passTypeIdentifier) && isStorableText(request.serialNumber);
+    const entry = storable ? await this.walletPasses.find(request.passTypeIdentifier, request.serialNumber) : null;
+    if (!entry || request.authenticationToken === null || !entry.authenticatesWith(request.authenticationToken)) {
+      throw new DomainError(DomainErrorCode.PassNotAuthorized, 'The ApplePass token does not open this pass.');
+    }
+    if (entry.isUnmodifiedSince(request.ifModifiedSince)) return { kind: 'not-modified', lastModified: entry.lastModified };
+    const built = await this.packager.findBuilt(entry.packageVersion);
+    if (built !== null) return { kind: 'pass', lastModified: entry.lastModified, bytes: built };
+
+    // Loaded anew: it may have changed since the lookup, and then its newer version is the one to build.
     const { pass, passType } = await loadWalletPass(this.passTypes, this.passes, request);
-    if (pass.isUnmodifiedSince(request.ifModifiedSince)) return { kind: 'not-modified', lastModified: pass.lastModified };
     const template = await this.templates.findById(pass.templateId);
     if (!template) throw new DomainError(DomainErrorCode.TemplateNotFound, `No template ${pass.templateId}.`);
     const bytes = await this.packager.package({ pass, template, passType });

@@ -79,7 +79,10 @@ export class PassType implements SigningMaterial {
     this.wwdrCertificatePem = material.wwdrCertificatePem;
     this.certificateExpiresAt = certificateExpiresAt;
     this.development = development;
-    this.updatedAt = now;
+    // Strictly later than before: packages are cached by the pass type's updatedAt, and one signed
+    // with the replaced material must not be served for the new one.
+    const previous = (this.updatedAt as Date | undefined)?.getTime() ?? Number.NEGATIVE_INFINITY;
+    this.updatedAt = new Date(Math.max(now.getTime(), previous + 1));
   }
 
   isUsableBy(accountId: number): boolean {

@@ -46,6 +46,16 @@ export interface ResolvedField extends Omit<FieldDefinition, 'value'> {
  */
 export type PersonalizationInfo = Record<string, string>;
 
+/**
+ * Whether a device that received `lastModified` and now sends it back as `If-Modified-Since` holds
+ * that version. Unparsable dates are not; HTTP dates compare at whole seconds like lastModified.
+ */
+export function isUnmodifiedSince(lastModified: Date, ifModifiedSince: string | undefined): boolean {
+  if (ifModifiedSince === undefined) return false;
+  const since = Date.parse(ifModifiedSince);
+  return Number.isFinite(since) && since >= lastModified.getTime();
+}
+
 function wholeSeconds(date: Date): Date {
   return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
@@ -309,14 +319,9 @@ export class Pass {
     this.version += 1;
   }
 
-  /**
-   * Whether a device that received the `Last-Modified` it now sends as `If-Modified-Since` holds
-   * this version. Unparsable dates are not; HTTP dates compare at whole seconds like lastModified.
-   */
+  /** Whether a device sending this `If-Modified-Since` holds this version (see the function). */
   isUnmodifiedSince(ifModifiedSince: string | undefined): boolean {
-    if (ifModifiedSince === undefined) return false;
-    const since = Date.parse(ifModifiedSince);
-    return Number.isFinite(since) && since >= this.lastModified.getTime();
+    return isUnmodifiedSince(this.lastModified, ifModifiedSince);
   }
 
   /**

@@ -4,16 +4,29 @@ import { RegisterDevice } from '../../src/application/register-device.use-case';
 import { UnregisterDevice } from '../../src/application/unregister-device.use-case';
 import { UpdatePass } from '../../src/application/update-pass.use-case';
 import { DomainErrorCode } from '../../src/domain/errors';
-import { PassPackager, type PackageInput } from '../../src/domain/ports/pass-packager';
+import { PassPackager, packageVersionOf, type PackageInput, type PackageVersion } from '../../src/domain/ports/pass-packager';
+import { InMemoryWalletPassIndex } from '../fakes/in-memory-wallet-pass.index';
 import { useCaseFixture } from './use-case-fixture';
 
-/** Counts what it is asked to build: 304s must be decided before any package is. */
+/**
+ * Counts what it is asked to build (304s must be decided before any package is) and keeps what it
+ * built by version, as the package cache does.
+ */
 class CountingPackager extends PassPackager {
   readonly built: PackageInput[] = [];
+  readonly asked: PackageVersion[] = [];
+  private readonly packages = new Map<string, Buffer>();
 
   async package(input: PackageInput): Promise<Buffer> {
     this.built.push(input);
-    return Buffer.from(`package of version ${input.pass.version}`);
+    const bytes = Buffer.from(`package of version ${input.pass.version}`);
+    this.packages.set(JSON.stringify(packageVersionOf(input)), bytes);
+    return bytes;
+  }
+
+  override async findBuilt(version: PackageVersion): Promise<Buffer | null> {
+    this.asked.push(version);
+    return this.packages.get(JSON.stringify(version)) ?? null;
   }
 }
 
@@ -36,7 +49,7 @@ async function fixture() {
     register: new RegisterDevice(f.passTypes, f.passes, f.registrations, f.clock),
     unregister: new UnregisterDevice(f.passTypes, f.passes, f.registrations),
     listChanged: new ListChangedPasses(f.passTypes, f.registrations),
-    getLatest: new GetLatestPass(f.passTypes, f.passes, f.templates, packager),
+    getLatest: new GetLatestPass(new InMemoryWalletPassIndex(f.passTypes, f.passes, f.templates), f.passTypes, f.passes, f.templates, packager),
     update: new UpdatePass(f.passes, f.templates, f.passChanges, f.clock),
   };
 }
@@ -114,6 +127,40 @@ describe('Wallet web service use cases', () => {
     for (const garbage of ['yesterday', '']) {
       expect((await f.getLatest.execute({ ...f.address, ifModifiedSince: garbage })).kind).toBe('pass');
     }
+  });
+
+  it('latest pass: a version built before is served as built, without loading or building it again', async () => {
+    const f = await fixture();
+    await f.getLatest.execute({ ...f.address, ifModifiedSince: undefined });
+    const again = await f.getLatest.execute({ ...f.address, ifModifiedSince: undefined });
+
+    expect(again).toMatchObject({ kind: 'pass', bytes: Buffer.from('package of version 1') });
+    expect(f.packager.built).toHaveLength(1);
+    expect(f.packager.asked).toHaveLength(2);
+    expect(f.packager.asked[1]).toEqual(packageVersionOf(f.packager.built[0]));
+
+    await f.update.execute(f.account.id, f.pass.id, { fields: { name: { value: 'Grace' } } });
+    const changed = await f.getLatest.execute({ ...f.address, ifModifiedSince: undefined });
+    expect(changed).toMatchObject({ kind: 'pass', bytes: Buffer.from('package of version 2') });
+    expect(f.packager.built).toHaveLength(2);
+  });
+
+  it('latest pass: only with that pass’s own token, and nothing is built for a refused request', async () => {
+    const f = await fixture();
+    const other = await f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'W-2', content: {} });
+    const refused = [
+      { authenticationToken: other.authenticationToken },
+      { authenticationToken: null },
+      { authenticationToken: '' },
+      { passTypeIdentifier: 'pass.unknown.type' },
+      { serialNumber: 'W-\u0000' },
+    ];
+    for (const change of refused) {
+      await expect(f.getLatest.execute({ ...f.address, ...change, ifModifiedSince: undefined })).rejects.toMatchObject({
+        code: DomainErrorCode.PassNotAuthorized,
+      });
+    }
+    expect(f.packager.built).toHaveLength(0);
   });
 
   it('unregister: removes the registration, and succeeds when it is already gone', async () => {

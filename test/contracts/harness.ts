@@ -11,6 +11,7 @@ import { MikroOrmPassTypeRepository } from '../../src/adapters/outbound/persiste
 import { MikroOrmPassRepository } from '../../src/adapters/outbound/persistence/mikro-orm-pass.repository';
 import { MikroOrmPushJobRepository } from '../../src/adapters/outbound/persistence/mikro-orm-push-job.repository';
 import { MikroOrmUnitOfWork } from '../../src/adapters/outbound/persistence/mikro-orm.unit-of-work';
+import { MikroOrmWalletPassIndex } from '../../src/adapters/outbound/persistence/mikro-orm-wallet-pass.index';
 import type { AccountRepository } from '../../src/domain/ports/account.repository';
 import type { DeviceRegistrationRepository } from '../../src/domain/ports/device-registration.repository';
 import type { PassTemplateRepository } from '../../src/domain/ports/pass-template.repository';
@@ -18,6 +19,7 @@ import type { PassTypeRepository } from '../../src/domain/ports/pass-type.reposi
 import type { PassRepository } from '../../src/domain/ports/pass.repository';
 import type { PushJobRepository } from '../../src/domain/ports/push-job.repository';
 import type { UnitOfWork } from '../../src/domain/ports/unit-of-work';
+import type { WalletPassIndex } from '../../src/domain/ports/wallet-pass-index';
 import { InMemoryAccountRepository } from '../fakes/in-memory-account.repository';
 import { InMemoryDeviceRegistrationRepository } from '../fakes/in-memory-device-registration.repository';
 import { InMemoryPassTemplateRepository } from '../fakes/in-memory-pass-template.repository';
@@ -25,6 +27,7 @@ import { InMemoryPassTypeRepository } from '../fakes/in-memory-pass-type.reposit
 import { InMemoryPassRepository } from '../fakes/in-memory-pass.repository';
 import { InMemoryPushJobRepository } from '../fakes/in-memory-push-job.repository';
 import { InMemoryUnitOfWork } from '../fakes/in-memory-unit-of-work';
+import { InMemoryWalletPassIndex } from '../fakes/in-memory-wallet-pass.index';
 
 /**
  * The ports over one store, as the contracts need them together (a pass needs its template...),
@@ -37,6 +40,7 @@ export interface Repositories {
   passes: PassRepository;
   registrations: DeviceRegistrationRepository;
   pushJobs: PushJobRepository;
+  walletPasses: WalletPassIndex;
   /** The fake's runs the work as it is: only the databases roll back. */
   unitOfWork: UnitOfWork;
 }
@@ -53,13 +57,16 @@ export type HarnessSetup = () => Promise<RepositoryHarness>;
 export function inMemoryRepositories(): Repositories {
   const registrations = new InMemoryDeviceRegistrationRepository();
   const passes = new InMemoryPassRepository(registrations);
+  const passTypes = new InMemoryPassTypeRepository();
+  const templates = new InMemoryPassTemplateRepository(passes);
   return {
     accounts: new InMemoryAccountRepository(),
-    passTypes: new InMemoryPassTypeRepository(),
-    templates: new InMemoryPassTemplateRepository(passes),
+    passTypes,
+    templates,
     passes,
     registrations,
     pushJobs: new InMemoryPushJobRepository(registrations, passes),
+    walletPasses: new InMemoryWalletPassIndex(passTypes, passes, templates),
     unitOfWork: new InMemoryUnitOfWork(),
   };
 }
@@ -72,6 +79,7 @@ export function mikroOrmRepositories(orm: MikroORM): Repositories {
     passes: new MikroOrmPassRepository(orm),
     registrations: new MikroOrmDeviceRegistrationRepository(orm),
     pushJobs: new MikroOrmPushJobRepository(orm),
+    walletPasses: new MikroOrmWalletPassIndex(orm),
     unitOfWork: new MikroOrmUnitOfWork(orm),
   };
 }

@@ -1,5 +1,5 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
-import { PackageInput, PassPackager } from '../../../domain/ports/pass-packager';
+import { PackageInput, PackageVersion, packageVersionOf, PassPackager } from '../../../domain/ports/pass-packager';
 import { packageCacheKey } from './package-cache-key';
 import { PackageLru } from './package-lru';
 import type { PassPackageStore } from './pass-package-store';
@@ -64,14 +64,33 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
   }
 
   async package(input: PackageInput): Promise<Buffer> {
-    const cacheKey = packageCacheKey(input, this.options.webServiceUrl);
-    if (cacheKey === null) return this.packager.package(input);
-    const passId = input.pass.id;
-    const cached = this.memory.get(passId, cacheKey);
+    // A pass not stored yet has no id to key it by.
+    if (typeof input.pass.id !== 'number') return this.packager.package(input);
+    const version = packageVersionOf(input);
+    const cacheKey = packageCacheKey(version, this.options.webServiceUrl);
+    const cached = this.memory.get(version.passId, cacheKey);
     if (cached !== undefined) return cached;
+    return this.once(cacheKey, () => this.load(version.passId, cacheKey, input));
+  }
+
+  /** From memory, else from the store (kept in memory from then on); null when it was never built and stored. */
+  override async findBuilt(version: PackageVersion): Promise<Buffer | null> {
+    const cacheKey = packageCacheKey(version, this.options.webServiceUrl);
+    const cached = this.memory.get(version.passId, cacheKey);
+    if (cached !== undefined) return cached;
+    const building = this.building.get(cacheKey);
+    if (building !== undefined) return building;
+    return this.fromStore(version.passId, cacheKey).then((stored) => {
+      if (stored !== null) this.memory.set(version.passId, cacheKey, stored);
+      return stored;
+    });
+  }
+
+  /** Concurrent requests for one package in this process share one build. */
+  private once(cacheKey: string, build: () => Promise<Buffer>): Promise<Buffer> {
     let pending = this.building.get(cacheKey);
     if (pending === undefined) {
-      pending = this.load(passId, cacheKey, input).finally(() => this.building.delete(cacheKey));
+      pending = build().finally(() => this.building.delete(cacheKey));
       this.building.set(cacheKey, pending);
     }
     return pending;

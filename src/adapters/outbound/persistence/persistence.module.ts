@@ -9,6 +9,7 @@ import { PassTypeRepository } from '../../../domain/ports/pass-type.repository';
 import { PassRepository } from '../../../domain/ports/pass.repository';
 import { PushJobRepository } from '../../../domain/ports/push-job.repository';
 import { UnitOfWork } from '../../../domain/ports/unit-of-work';
+import { WalletPassIndex } from '../../../domain/ports/wallet-pass-index';
 import { DatabaseHealth } from './database-health';
 import { migrateDatabase } from './migrate';
 import { createMikroOrmOptions } from './mikro-orm.config';
@@ -19,6 +20,7 @@ import { MikroOrmPassTypeRepository } from './mikro-orm-pass-type.repository';
 import { MikroOrmPassRepository } from './mikro-orm-pass.repository';
 import { MikroOrmPushJobRepository } from './mikro-orm-push-job.repository';
 import { MikroOrmUnitOfWork } from './mikro-orm.unit-of-work';
+import { MikroOrmWalletPassIndex } from './mikro-orm-wallet-pass.index';
 
 const REPOSITORIES = [
   { provide: AccountRepository, useClass: MikroOrmAccountRepository },
@@ -27,6 +29,7 @@ const REPOSITORIES = [
   { provide: PassRepository, useClass: MikroOrmPassRepository },
   { provide: DeviceRegistrationRepository, useClass: MikroOrmDeviceRegistrationRepository },
   { provide: PushJobRepository, useClass: MikroOrmPushJobRepository },
+  { provide: WalletPassIndex, useClass: MikroOrmWalletPassIndex },
   { provide: UnitOfWork, useClass: MikroOrmUnitOfWork },
 ];
 

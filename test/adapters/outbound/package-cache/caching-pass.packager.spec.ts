@@ -3,7 +3,7 @@ import { CachingPassPackager } from '../../../../src/adapters/outbound/package-c
 import { MikroOrmPassPackageStore } from '../../../../src/adapters/outbound/package-cache/mikro-orm-pass-package.store';
 import { NodeCryptoPassPackager } from '../../../../src/adapters/outbound/signing/node-crypto-pass.packager';
 import { loadAppConfig } from '../../../../src/config/app-config';
-import type { PackageInput } from '../../../../src/domain/ports/pass-packager';
+import { packageVersionOf, type PackageInput } from '../../../../src/domain/ports/pass-packager';
 import { implementations } from '../../../contracts/harness';
 import { InMemoryPassPackageStore } from '../../../fakes/in-memory-pass-package.store';
 import { aPass, anAccount, aPassType, aTemplate } from '../../../support/builders';
@@ -54,7 +54,13 @@ describe('CachingPassPackager', () => {
     await packager.package(input);
     input.template.updatedAt = new Date(NOW.getTime() + 2000);
     await packager.package(input);
-    input.passType.certificatePem = `${certs.signer.certificatePem}\n`;
+    // Material replaced in the same instant still makes the pass type's version move.
+    input.passType.replaceMaterial(
+      { ...certs.material, certificatePem: `${certs.signer.certificatePem}\n` },
+      input.passType.certificateExpiresAt,
+      input.passType.development,
+      input.passType.updatedAt,
+    );
     await packager.package(input);
     await cachingPackager({ webServiceUrl: 'https://elsewhere.test/wallet' }).package(input);
 
@@ -76,6 +82,25 @@ describe('CachingPassPackager', () => {
     finishWrite();
     await destroying;
     expect(packager.storeWrites.pending).toBe(0);
+  });
+
+  it('finds a built version in memory or in the store without building, and nothing for a version never built', async () => {
+    const input = packageInput(certs.material);
+    const version = packageVersionOf(input);
+    const before = cachingPackager();
+    expect(await before.findBuilt(version)).toBeNull();
+
+    const built = await before.package(input);
+    await before.whenStored();
+    expect(await before.findBuilt(version)).toBe(built);
+    const afterRestart = cachingPackager();
+    expect(await afterRestart.findBuilt(version)).toEqual(built);
+    expect(afterRestart.memoryUsage.packages).toBe(1);
+
+    expect(await afterRestart.findBuilt({ ...version, passVersion: version.passVersion + 1 })).toBeNull();
+    expect(await afterRestart.findBuilt({ ...version, templateUpdatedAt: new Date(version.templateUpdatedAt.getTime() + 1) })).toBeNull();
+    expect(await cachingPackager({ webServiceUrl: 'https://elsewhere.test/wallet' }).findBuilt(version)).toBeNull();
+    expect(builds).toHaveBeenCalledTimes(1);
   });
 
   it('builds once for requests that arrive together', async () => {

@@ -1,0 +1,4 @@
+import { runContract } from './harness';
+import { walletPassIndexContract } from './wallet-pass-index.contract';
+
+runContract(walletPassIndexContract);
