@@ -37,13 +37,13 @@ export class ListChangedPasses {
   }): Promise<ChangedSerialNumbers | null> {
     // Keys no row can hold (a NUL byte, an identifier Wallet never makes) match nothing.
     if (!isDeviceLibraryIdentifier(query.deviceLibraryIdentifier) || !isStorableText(query.passTypeIdentifier)) return null;
-    const passType = await this.passTypes.findByIdentifier(query.passTypeIdentifier);
-    if (!passType) return null;
+    const passTypeId = await this.passTypes.findIdByIdentifier(query.passTypeIdentifier);
+    if (passTypeId === null) return null;
     // A tag passgate never made (another server's, or mangled) counts as none: everything is listed once.
     const since = query.passesUpdatedSince !== undefined && TAG.test(query.passesUpdatedSince)
       ? Number(query.passesUpdatedSince)
       : null;
-    const changed = await this.registrations.listChangedPasses(query.deviceLibraryIdentifier, passType.id, since);
+    const changed = await this.registrations.listChangedPasses(query.deviceLibraryIdentifier, passTypeId, since);
     if (changed.length === 0) return null;
     const lastUpdated = Math.max(...changed.map((pass) => pass.changeSequence));
     return { serialNumbers: changed.map((pass) => pass.serialNumber), lastUpdated: String(lastUpdated) };

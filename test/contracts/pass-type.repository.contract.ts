@@ -62,6 +62,13 @@ export function passTypeRepositoryContract(name: string, setup: HarnessSetup): v
       expect(await repos.passTypes.findByIdentifier('pass.com.example.nothing')).toBeNull();
     });
 
+    it('finds the id of a pass type by identifier', async () => {
+      await repos.passTypes.add(aPassType(accountId));
+      const passType = await repos.passTypes.add(aPassType(null));
+      expect(await repos.passTypes.findIdByIdentifier(passType.passTypeIdentifier)).toBe(passType.id);
+      expect(await repos.passTypes.findIdByIdentifier('pass.com.example.nothing')).toBeNull();
+    });
+
     it('lists the pass types an account may use: its own and the shared ones, by id', async () => {
       const otherAccountId = (await repos.accounts.add(anAccount('Other').account)).id;
       const own = await repos.passTypes.add(aPassType(accountId));

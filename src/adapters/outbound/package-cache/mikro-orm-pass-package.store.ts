@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/core';
-import { entityManagerFor } from '../persistence/mikro-orm-repository';
+import { executeSqlInContext } from '../persistence/mikro-orm-repository';
 import { PassPackageStore } from './pass-package-store';
 
 /**
@@ -16,13 +16,13 @@ export class MikroOrmPassPackageStore extends PassPackageStore {
   }
 
   async find(passId: number, cacheKey: string): Promise<Buffer | null> {
-    // 'get': the first row, or undefined when there is none.
-    const row = (await entityManagerFor(this.orm)
-      .getConnection()
-      .execute('select "bytes" from "pass_packages" where "pass_id" = ? and "cache_key" = ?', [passId, cacheKey], 'get')) as
-      | { bytes: Buffer }
-      | undefined;
-    return row ? Buffer.from(row.bytes) : null;
+    const rows = await executeSqlInContext<Array<{ bytes: Buffer }>>(
+      this.orm,
+      'select "bytes" from "pass_packages" where "pass_id" = ? and "cache_key" = ?',
+      [passId, cacheKey],
+      'all',
+    );
+    return rows.length === 0 ? null : Buffer.from(rows[0].bytes);
   }
 
   /**
@@ -31,10 +31,10 @@ export class MikroOrmPassPackageStore extends PassPackageStore {
    * transaction around a read and a write; the last one wins.
    */
   async save(passId: number, cacheKey: string, bytes: Buffer): Promise<void> {
-    const em = entityManagerFor(this.orm);
     // The datetime column as MikroORM writes it on this platform (milliseconds on SQLite).
-    const createdAt = em.getPlatform().processDateProperty(new Date());
-    await em.getConnection().execute(
+    const createdAt = this.orm.em.getPlatform().processDateProperty(new Date());
+    await executeSqlInContext(
+      this.orm,
       `insert into "pass_packages" ("pass_id", "cache_key", "bytes", "created_at") values (?, ?, ?, ?)
        on conflict ("pass_id") do update
        set "cache_key" = excluded."cache_key", "bytes" = excluded."bytes", "created_at" = excluded."created_at"`,

@@ -4,7 +4,7 @@ import { DeviceRegistration } from '../../../domain/device-registration';
 import { ChangedPass, DeviceRegistrationRepository } from '../../../domain/ports/device-registration.repository';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { isPostgres } from './migrations/platform';
-import { entityManagerFor, executeSql } from './mikro-orm-repository';
+import { entityManagerFor, executeSql, executeSqlInContext } from './mikro-orm-repository';
 
 @Injectable()
 export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepository {
@@ -73,9 +73,9 @@ export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepo
     passTypeId: number,
     after: number | null,
   ): Promise<ChangedPass[]> {
-    const rows = await executeSql<
+    const rows = await executeSqlInContext<
       Array<{ serial_number: string; change_sequence: number | string }>
-    >(entityManagerFor(this.orm), `select p.serial_number, p.change_sequence
+    >(this.orm, `select p.serial_number, p.change_sequence
        from device_registrations r join passes p on p.id = r.pass_id
        where r.device_library_identifier = ? and p.pass_type_id = ?${after === null ? '' : ' and p.change_sequence > ?'}`,
       after === null ? [deviceLibraryIdentifier, passTypeId] : [deviceLibraryIdentifier, passTypeId, after],

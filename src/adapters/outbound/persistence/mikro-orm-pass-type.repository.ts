@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { DomainError, DomainErrorCode } from '../../../domain/errors';
 import { PassType } from '../../../domain/pass-type';
 import { PassTypeRepository } from '../../../domain/ports/pass-type.repository';
-import { entityManagerFor, saveDetached, violatesUnique } from './mikro-orm-repository';
+import { entityManagerFor, executeSqlInContext, saveDetached, violatesUnique } from './mikro-orm-repository';
 
 @Injectable()
 export class MikroOrmPassTypeRepository extends PassTypeRepository {
@@ -40,6 +40,16 @@ export class MikroOrmPassTypeRepository extends PassTypeRepository {
 
   async findByIdentifier(passTypeIdentifier: string): Promise<PassType | null> {
     return entityManagerFor(this.orm).findOne(PassType, { passTypeIdentifier });
+  }
+
+  async findIdByIdentifier(passTypeIdentifier: string): Promise<number | null> {
+    const rows = await executeSqlInContext<Array<{ id: number | string }>>(
+      this.orm,
+      'select id from pass_types where pass_type_identifier = ?',
+      [passTypeIdentifier],
+      'all',
+    );
+    return rows.length === 0 ? null : Number(rows[0].id);
   }
 
   async listShared(): Promise<PassType[]> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { WalletPassIndex } from '../../../domain/ports/wallet-pass-index';
 import { WalletPassEntry } from '../../../domain/wallet-pass-entry';
-import { entityManagerFor, executeSql } from './mikro-orm-repository';
+import { executeSqlInContext } from './mikro-orm-repository';
 
 interface WalletPassRow {
   id: number;
@@ -36,7 +36,7 @@ export class MikroOrmWalletPassIndex extends WalletPassIndex {
   }
 
   async find(passTypeIdentifier: string, serialNumber: string): Promise<WalletPassEntry | null> {
-    const rows = await executeSql<WalletPassRow[]>(entityManagerFor(this.orm), FIND_SQL, [passTypeIdentifier, serialNumber], 'all');
+    const rows = await executeSqlInContext<WalletPassRow[]>(this.orm, FIND_SQL, [passTypeIdentifier, serialNumber], 'all');
     const row = rows[0];
     if (row === undefined) return null;
     return new WalletPassEntry(row.authentication_token, dateOf(row.last_modified), {

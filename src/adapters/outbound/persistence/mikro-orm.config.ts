@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import type { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { redactDatabaseUrl } from '../../../config/database-url';
 import { migrationsList } from './migrations';
+import { PreparedStatementSqliteDriver } from './prepared-statement-sqlite.driver';
 import { persistenceSchemas } from './schemas';
 
 export interface PersistenceOptions {
@@ -52,7 +52,7 @@ export function createMikroOrmOptions(databaseUrl: string, options: PersistenceO
     const dbName = sqliteFile(databaseUrl.slice('sqlite:'.length));
     return {
       ...common,
-      driver: BetterSqliteDriver,
+      driver: PreparedStatementSqliteDriver,
       dbName,
       pool: {
         min: 1,

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { PreparedStatementSqliteDriver } from '../../../../src/adapters/outbound/persistence/prepared-statement-sqlite.driver';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import cliOptions, { createMikroOrmOptions } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
 import { migrationsList } from '../../../../src/adapters/outbound/persistence/migrations';
@@ -21,7 +21,7 @@ describe('createMikroOrmOptions', () => {
   it('opens a relative sqlite: path against the working directory and creates its folder', () => {
     jest.spyOn(process, 'cwd').mockReturnValue(directory);
     const options = createMikroOrmOptions('sqlite:data/sub/passgate.sqlite');
-    expect(options.driver).toBe(BetterSqliteDriver);
+    expect(options.driver).toBe(PreparedStatementSqliteDriver);
     expect(options.dbName).toBe(join(directory, 'data', 'sub', 'passgate.sqlite'));
     expect(existsSync(join(directory, 'data', 'sub'))).toBe(true);
     // Signing keys live in the database: only the owner may read a new one.

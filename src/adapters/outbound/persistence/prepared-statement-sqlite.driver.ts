@@ -1,0 +1,138 @@
+import type { Configuration } from '@mikro-orm/core';
+import { AbstractSqlDriver, BetterSqliteConnection, BetterSqliteKnexDialect, BetterSqlitePlatform } from '@mikro-orm/better-sqlite';
+
+/** The parts of better-sqlite3's Database and Statement used here. */
+interface Statement {
+  readonly reader: boolean;
+  all(bindings: unknown[]): unknown[];
+  run(bindings: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  safeIntegers(on: boolean): Statement;
+}
+interface Database {
+  prepare(sql: string): Statement;
+}
+
+/** Distinct statements kept prepared per connection, least recently used dropped first. */
+const PREPARED_STATEMENTS_PER_CONNECTION = 500;
+
+/**
+ * MikroORM 6 writes every parameter into the SQL text before it reaches the driver
+ * (`AbstractSqlConnection.execute` calls `platform.formatQuery`), so on SQLite no two executions
+ * of one query share a statement and each is parsed and planned anew; a 28 KiB package goes into
+ * the text as a hex literal. This connection hands the parameters to better-sqlite3 as bindings
+ * instead, and keeps the prepared statements. Parameters that are not plain values (dates, JSON
+ * objects, raw fragments) and identifier placeholders (`??`) take MikroORM's own path, unchanged.
+ * @see https://github.com/WiseLibs/better-sqlite3/blob/master/docs/api.md#preparestring---statement
+ */
+class PreparedStatementSqliteConnection extends BetterSqliteConnection {
+  override createKnex(): void {
+    this.client = this.createKnexClient(PreparedStatementKnexDialect as never);
+    this.connected = true;
+  }
+
+  override async execute<T>(
+    queryOrKnex: unknown,
+    params: unknown[] = [],
+    method: 'all' | 'get' | 'run' = 'all',
+    ctx?: unknown,
+    loggerContext?: Record<string, unknown>,
+  ): Promise<T> {
+    if (typeof queryOrKnex !== 'string' || queryOrKnex.includes('??') || !params.every(isBindable)) {
+      return super.execute(queryOrKnex as string, params, method, ctx as never, loggerContext as never) as Promise<T>;
+    }
+    await this.ensureConnection();
+    const sql = this.config.get('onQuery')(queryOrKnex, params);
+    // Knex's raw() refuses undefined; MikroORM writes it as NULL.
+    const bindings = params.map((value) => (value === undefined ? null : value));
+    // What the query log shows, as MikroORM's getSql would give it (SQLite's placeholders need no renumbering).
+    const logger = this.config.getLogger();
+    const logged = logger.isEnabled('query-params', loggerContext as never) ? this.platform.formatQuery(sql, params) : sql;
+    return this.executeQuery(
+      logged,
+      async () => {
+        const query = this.getKnex().raw(sql, bindings as never[]);
+        if (ctx) query.transacting(ctx as never);
+        return this.transformRawResult(await query, method);
+      },
+      { query: sql, params, ...loggerContext },
+    ) as Promise<T>;
+  }
+}
+
+function isBindable(value: unknown): boolean {
+  return (
+    value === null ||
+    value === undefined ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value)) ||
+    value instanceof Uint8Array
+  );
+}
+
+/**
+ * Whole numbers as INTEGER, as MikroORM would have written them into the SQL: better-sqlite3 binds
+ * every JavaScript number as REAL. (After knex's own formatting, which turned booleans into 1 and
+ * 0, and which also formats the bindings into the message of a failed query: it cannot take a BigInt.)
+ */
+function toSqliteBinding(value: unknown): unknown {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value;
+}
+
+interface KnexQueryObject {
+  sql: string;
+  bindings?: unknown[];
+  options?: unknown;
+  response?: unknown;
+  context?: { lastID: unknown; changes: number };
+}
+
+const preparedByConnection = new WeakMap<Database, Map<string, Statement>>();
+
+function prepared(connection: Database, sql: string): Statement {
+  let statements = preparedByConnection.get(connection);
+  if (statements === undefined) {
+    statements = new Map();
+    preparedByConnection.set(connection, statements);
+  }
+  let statement = statements.get(sql);
+  if (statement !== undefined) {
+    // Map order is insertion order: re-inserting keeps the coldest statement first.
+    statements.delete(sql);
+  } else {
+    statement = connection.prepare(sql);
+    if (statements.size >= PREPARED_STATEMENTS_PER_CONNECTION) statements.delete(statements.keys().next().value!);
+  }
+  statements.set(sql, statement);
+  return statement;
+}
+
+/** Knex's better-sqlite3 dialect with statements prepared once per connection and SQL text. */
+class PreparedStatementKnexDialect extends (BetterSqliteKnexDialect as unknown as new (...args: unknown[]) => {
+  _formatBindings(bindings: unknown[] | undefined): unknown[];
+  _optSafeIntegers(options: unknown): boolean | undefined;
+}) {
+  async _query(connection: Database, obj: KnexQueryObject): Promise<KnexQueryObject> {
+    if (!obj.sql) throw new Error('The query is empty');
+    if (!connection) throw new Error('No connection provided');
+    const safeIntegers = this._optSafeIntegers(obj.options);
+    // A statement's safeIntegers mode sticks to it: such a query gets a statement of its own.
+    const statement = safeIntegers === undefined ? prepared(connection, obj.sql) : connection.prepare(obj.sql).safeIntegers(safeIntegers);
+    const bindings = this._formatBindings(obj.bindings).map(toSqliteBinding);
+    if (statement.reader) {
+      obj.response = statement.all(bindings);
+      return obj;
+    }
+    const response = statement.run(bindings);
+    obj.response = response;
+    obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
+    return obj;
+  }
+}
+
+/** MikroORM's better-sqlite3 driver with the connection above. */
+export class PreparedStatementSqliteDriver extends AbstractSqlDriver<PreparedStatementSqliteConnection> {
+  constructor(config: Configuration) {
+    super(config, new BetterSqlitePlatform(), PreparedStatementSqliteConnection, ['knex', 'better-sqlite3']);
+  }
+}
