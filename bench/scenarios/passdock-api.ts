@@ -3,6 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type autocannon from 'autocannon';
 import type { AppConfig } from '../../src/config/app-config';
+import { startCpuProfile } from '../lib/cpu-profile';
 import { caseNames, kindOf, roundsOf } from '../lib/rounds';
 import { dropServiceSchema, seedAccountAndTemplate, serviceEnvironment } from '../lib/service-environment';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
@@ -97,15 +98,18 @@ export const passdockApiScenario: Scenario = {
       const histogram = monitorEventLoopDelay({ resolution: 1 });
       let cpuStart = process.cpuUsage();
       let cpu = { user: 0, system: 0 };
+      let stopProfile: () => Promise<void> = () => Promise.resolve();
       const load = await runLoadProcess(plan, (message) => {
         if (message.type === 'measure-start') {
           cpuStart = process.cpuUsage();
           histogram.enable();
+          stopProfile = startCpuProfile(`passdock-api-${caseName}`);
         } else if (message.type === 'measure-end') {
           cpu = process.cpuUsage(cpuStart);
           histogram.disable();
         }
       });
+      await stopProfile();
       const failures = load.non2xx + load.errors + load.timeouts + load.resets;
       if (failures > 0) {
         throw new Error(

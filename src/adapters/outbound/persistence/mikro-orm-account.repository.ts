@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
 import { Account, ApiKey } from '../../../domain/account';
 import { AccountRepository } from '../../../domain/ports/account.repository';
-import { entityManagerFor, saveDetached } from './mikro-orm-repository';
+import { entityManagerFor, findBySql, findOneBySql, saveDetached } from './mikro-orm-repository';
 import { ApiKeyRecord } from './schemas/api-key.schema';
 
 @Injectable()
@@ -44,20 +43,19 @@ export class MikroOrmAccountRepository extends AccountRepository {
   }
 
   async findById(id: number): Promise<Account | null> {
-    const em = entityManagerFor(this.orm);
-    return this.withKeys(em, await em.findOne(Account, { id }));
+    return this.withKeys(await findOneBySql(this.orm, Account, 'select * from accounts where id = ?', [id]));
   }
 
+  /** Every Passdock request authenticates with this: two statements, no query building. */
   async findByApiKeyId(keyId: string): Promise<Account | null> {
-    const em = entityManagerFor(this.orm);
-    const record = await em.findOne(ApiKeyRecord, { keyId });
-    if (record === null) return null;
-    return this.withKeys(em, await em.findOne(Account, { id: record.accountId }));
+    return this.withKeys(
+      await findOneBySql(this.orm, Account, 'select a.* from accounts a join api_keys k on k.account_id = a.id where k.key_id = ?', [keyId]),
+    );
   }
 
-  private async withKeys(em: SqlEntityManager, account: Account | null): Promise<Account | null> {
+  private async withKeys(account: Account | null): Promise<Account | null> {
     if (account === null) return null;
-    const records = await em.find(ApiKeyRecord, { accountId: account.id }, { orderBy: { id: 'asc' } });
+    const records = await findBySql(this.orm, ApiKeyRecord, 'select * from api_keys where account_id = ? order by id asc', [account.id]);
     account.apiKeys = records.map(toApiKey);
     return account;
   }

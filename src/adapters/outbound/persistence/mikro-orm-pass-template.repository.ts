@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { PassTemplate } from '../../../domain/pass-template';
 import { PassTemplateRepository } from '../../../domain/ports/pass-template.repository';
-import { entityManagerFor, saveDetached } from './mikro-orm-repository';
+import { entityManagerFor, findOneBySql, saveDetached } from './mikro-orm-repository';
 
 @Injectable()
 export class MikroOrmPassTemplateRepository extends PassTemplateRepository {
@@ -23,11 +23,11 @@ export class MikroOrmPassTemplateRepository extends PassTemplateRepository {
   }
 
   async findForAccount(accountId: number, id: number): Promise<PassTemplate | null> {
-    return entityManagerFor(this.orm).findOne(PassTemplate, { id, accountId });
+    return findOneBySql(this.orm, PassTemplate, 'select * from pass_templates where id = ? and account_id = ?', [id, accountId]);
   }
 
   async findById(id: number): Promise<PassTemplate | null> {
-    return entityManagerFor(this.orm).findOne(PassTemplate, { id });
+    return findOneBySql(this.orm, PassTemplate, 'select * from pass_templates where id = ?', [id]);
   }
 
   async findByTitle(accountId: number, title: string): Promise<PassTemplate | null> {

@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { DomainError, DomainErrorCode } from '../../../domain/errors';
 import { PassType } from '../../../domain/pass-type';
 import { PassTypeRepository } from '../../../domain/ports/pass-type.repository';
-import { entityManagerFor, executeSqlInContext, saveDetached, violatesUnique } from './mikro-orm-repository';
+import { entityManagerFor, executeSqlInContext, findOneBySql, saveDetached, violatesUnique } from './mikro-orm-repository';
 
 @Injectable()
 export class MikroOrmPassTypeRepository extends PassTypeRepository {
@@ -35,11 +35,11 @@ export class MikroOrmPassTypeRepository extends PassTypeRepository {
   }
 
   async findById(id: number): Promise<PassType | null> {
-    return entityManagerFor(this.orm).findOne(PassType, { id });
+    return findOneBySql(this.orm, PassType, 'select * from pass_types where id = ?', [id]);
   }
 
   async findByIdentifier(passTypeIdentifier: string): Promise<PassType | null> {
-    return entityManagerFor(this.orm).findOne(PassType, { passTypeIdentifier });
+    return findOneBySql(this.orm, PassType, 'select * from pass_types where pass_type_identifier = ?', [passTypeIdentifier]);
   }
 
   async findIdByIdentifier(passTypeIdentifier: string): Promise<number | null> {

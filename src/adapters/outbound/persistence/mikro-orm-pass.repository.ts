@@ -5,7 +5,7 @@ import { DomainError, DomainErrorCode } from '../../../domain/errors';
 import { Pass } from '../../../domain/pass';
 import { PassRepository } from '../../../domain/ports/pass.repository';
 import { isPostgres } from './migrations/platform';
-import { entityManagerFor, executeSql, saveDetached, violatesUnique } from './mikro-orm-repository';
+import { entityManagerFor, executeSql, findOneBySql, saveDetached, violatesUnique } from './mikro-orm-repository';
 import { PassTemplate } from '../../../domain/pass-template';
 import { PASS_SERIAL_UNIQUE } from './schemas/pass.schema';
 
@@ -92,15 +92,24 @@ export class MikroOrmPassRepository extends PassRepository {
   }
 
   async findById(id: number): Promise<Pass | null> {
-    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { id, deletedAt: null }));
+    return this.handOut(await findOneBySql(this.orm, Pass, 'select * from passes where id = ? and deleted_at is null', [id]));
   }
 
   async findForAccount(accountId: number, id: number): Promise<Pass | null> {
-    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { id, accountId, deletedAt: null }));
+    return this.handOut(
+      await findOneBySql(this.orm, Pass, 'select * from passes where id = ? and account_id = ? and deleted_at is null', [id, accountId]),
+    );
   }
 
   async findBySerialNumber(passTypeId: number, serialNumber: string): Promise<Pass | null> {
-    return this.handOut(await entityManagerFor(this.orm).findOne(Pass, { passTypeId, serialNumber, deletedAt: null }));
+    return this.handOut(
+      await findOneBySql(
+        this.orm,
+        Pass,
+        'select * from passes where pass_type_id = ? and serial_number = ? and deleted_at is null',
+        [passTypeId, serialNumber],
+      ),
+    );
   }
 
   async findByPassDataId(passDataId: string): Promise<Pass | null> {
@@ -109,7 +118,12 @@ export class MikroOrmPassRepository extends PassRepository {
 
   async findForWallet(passTypeId: number, serialNumber: string): Promise<Pass | null> {
     return this.handOut(
-      await entityManagerFor(this.orm).findOne(Pass, { passTypeId, serialNumber, issuedAt: { $ne: null } }),
+      await findOneBySql(
+        this.orm,
+        Pass,
+        'select * from passes where pass_type_id = ? and serial_number = ? and issued_at is not null',
+        [passTypeId, serialNumber],
+      ),
     );
   }
 

