@@ -45,13 +45,14 @@ export class MikroOrmPassRepository extends PassRepository {
     try {
       // Its own (nested) transaction: on PostgreSQL a savepoint keeps a caller's transaction usable.
       await entityManagerFor(this.orm).transactional(async (em) => {
-        await em.nativeDelete(Pass, {
-          passTypeId: pass.passTypeId,
-          serialNumber: pass.serialNumber,
-          deletedAt: { $ne: null },
-        });
-        em.persist(pass);
-        await em.flush();
+        await executeSql(
+          em as SqlEntityManager,
+          'delete from passes where pass_type_id = ? and serial_number = ? and deleted_at is not null',
+          [pass.passTypeId, pass.serialNumber],
+          'run',
+        );
+        // A native insert of the detached pass: no unit of work to compute change sets over.
+        pass.id = (await em.insert(pass)) as number;
       });
     } catch (error) {
       if (violatesUnique(error, PASS_SERIAL_UNIQUE, 'passes', ['pass_type_id', 'serial_number'])) {
