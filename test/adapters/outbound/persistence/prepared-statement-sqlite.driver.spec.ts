@@ -1,0 +1,80 @@
+import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import { createMikroOrmOptions } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
+
+describe('PreparedStatementSqliteDriver', () => {
+  let orm: MikroORM;
+  const execute = (sql: string, params: unknown[] = [], method: 'all' | 'run' = 'all') =>
+    orm.em.getConnection().execute(sql, params, method) as Promise<never>;
+
+  beforeEach(async () => {
+    orm = await MikroORM.init({ ...createMikroOrmOptions('sqlite::memory:'), discovery: { warnWhenNoEntities: false } });
+    await execute('create table things (id integer primary key autoincrement, name text unique, flag boolean, size integer, at datetime, data blob)', [], 'run');
+  });
+
+  afterEach(async () => {
+    await orm.close(true);
+  });
+
+  it('binds values as MikroORM would have written them: whole numbers as INTEGER, booleans as 1 and 0, undefined as NULL', async () => {
+    const rows = await execute('select typeof(?) as whole, typeof(?) as fraction, ? as yes, ? as no, ? as absent, typeof(?) as text', [
+      5,
+      5.5,
+      true,
+      false,
+      undefined,
+      'five',
+    ]);
+    expect(rows).toEqual([{ whole: 'integer', fraction: 'real', yes: 1, no: 0, absent: null, text: 'text' }]);
+  });
+
+  it('stores and reads bytes exactly, and reports inserted ids and changed rows', async () => {
+    const data = Buffer.from([0, 1, 2, 255, 0]);
+    const inserted = await execute('insert into things (name, flag, size, data) values (?, ?, ?, ?)', ['a', true, 3, data], 'run');
+    expect(inserted).toMatchObject({ insertId: 1, affectedRows: 1 });
+    const [row] = (await execute('select * from things where id = ?', [1])) as Array<{ data: Buffer; flag: number; size: number }>;
+    expect(Buffer.compare(row.data, data)).toBe(0);
+    expect(row).toMatchObject({ flag: 1, size: 3 });
+    expect(await execute('update things set size = size + ? where flag = ?', [1, true], 'run')).toMatchObject({ affectedRows: 1 });
+  });
+
+  it('keeps one prepared statement per SQL text and reuses it with other values', async () => {
+    const knex = (orm.em as SqlEntityManager).getConnection().getKnex();
+    const connection = (await knex.client.acquireConnection()) as { prepare: (sql: string) => unknown };
+    const prepare = jest.spyOn(connection, 'prepare');
+    await knex.client.releaseConnection(connection);
+
+    for (let size = 0; size < 5; size += 1) {
+      await execute('insert into things (name, size) values (?, ?)', [`n${size}`, size], 'run');
+    }
+    expect((await execute('select count(*) as n from things where size >= ?', [2]))[0]).toEqual({ n: 3 });
+    expect(prepare).toHaveBeenCalledTimes(2);
+  });
+
+  it('leaves values it cannot bind (dates, objects, raw fragments) to MikroORM, which writes them into the SQL', async () => {
+    await execute('insert into things (name, at) values (?, ?)', ['dated', new Date('2026-12-04T00:00:00.000Z')], 'run');
+    await execute('insert into things (name, data) values (?, ?)', ['json', { a: 1 }], 'run');
+    const rows = (await execute('select name, at, cast(data as text) as data from things order by id')) as Array<Record<string, unknown>>;
+    expect(rows[0].at).not.toBeNull();
+    expect(rows[1].data).toBe('{"a":1}');
+  });
+
+  it('reports constraint violations as MikroORM exceptions (through the driver), with the statement and its values', async () => {
+    const driver = orm.em.getDriver() as unknown as { execute(sql: string, params: unknown[], method: 'run'): Promise<unknown> };
+    await driver.execute('insert into things (name) values (?)', ['twice'], 'run');
+    const error = await driver.execute('insert into things (name) values (?)', ['twice'], 'run').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UniqueConstraintViolationException);
+    expect((error as Error).message).toContain("'twice'");
+  });
+
+  it('runs inside the transaction of the entity manager it is given', async () => {
+    await orm.em
+      .fork()
+      .transactional(async (em) => {
+        await (em as SqlEntityManager).getConnection().execute('insert into things (name) values (?)', ['rolled back'], 'run', em.getTransactionContext());
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    expect(await execute('select count(*) as n from things')).toEqual([{ n: 0 }]);
+  });
+});
