@@ -22,7 +22,8 @@ export class MikroOrmPassPackageStore extends PassPackageStore {
       [passId, cacheKey],
       'all',
     );
-    return rows.length === 0 ? null : Buffer.from(rows[0].bytes);
+    // Both drivers hand out a Buffer of its own for each blob read (better-sqlite3, pg's bytea).
+    return rows.length === 0 ? null : rows[0].bytes;
   }
 
   /**
