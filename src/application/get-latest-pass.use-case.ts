@@ -5,8 +5,7 @@ import { PassTypeRepository } from '../domain/ports/pass-type.repository';
 import { PassPackager } from '../domain/ports/pass-packager';
 import { PassRepository } from '../domain/ports/pass.repository';
 import { WalletPassIndex } from '../domain/ports/wallet-pass-index';
-import { isStorableText } from '../domain/text';
-import { loadWalletPass, WalletPassRequest } from './wallet-pass';
+import { findWalletPassEntry, loadWalletPass, WalletPassRequest } from './wallet-pass';
 
 export type LatestPass =
   | { kind: 'not-modified'; lastModified: Date }
@@ -31,12 +30,7 @@ export class GetLatestPass {
   ) {}
 
   async execute(request: WalletPassRequest & { ifModifiedSince: string | undefined }): Promise<LatestPass> {
-    // A key no row can hold (a NUL byte) matches nothing, and is not sent to the database.
-    const storable = isStorableText(request.passTypeIdentifier) && isStorableText(request.serialNumber);
-    const entry = storable ? await this.walletPasses.find(request.passTypeIdentifier, request.serialNumber) : null;
-    if (!entry || request.authenticationToken === null || !entry.authenticatesWith(request.authenticationToken)) {
-      throw new DomainError(DomainErrorCode.PassNotAuthorized, 'The ApplePass token does not open this pass.');
-    }
+    const entry = await findWalletPassEntry(this.walletPasses, request);
     if (entry.isUnmodifiedSince(request.ifModifiedSince)) return { kind: 'not-modified', lastModified: entry.lastModified };
     const built = await this.packager.findBuilt(entry.packageVersion);
     if (built !== null) return { kind: 'pass', lastModified: entry.lastModified, bytes: built };

@@ -3,7 +3,9 @@ import type { Pass } from '../domain/pass';
 import type { PassType } from '../domain/pass-type';
 import type { PassTypeRepository } from '../domain/ports/pass-type.repository';
 import type { PassRepository } from '../domain/ports/pass.repository';
+import type { WalletPassIndex } from '../domain/ports/wallet-pass-index';
 import { isStorableText } from '../domain/text';
+import type { WalletPassEntry } from '../domain/wallet-pass-entry';
 
 export interface WalletPassRequest {
   passTypeIdentifier: string;
@@ -22,12 +24,28 @@ export async function loadWalletPass(
   passes: PassRepository,
   request: WalletPassRequest,
 ): Promise<{ pass: Pass; passType: PassType }> {
-  // A key no row can hold (a NUL byte) matches nothing, and is not sent to the database.
-  const storable = isStorableText(request.passTypeIdentifier) && isStorableText(request.serialNumber);
-  const passType = storable ? await passTypes.findByIdentifier(request.passTypeIdentifier) : null;
+  const passType = isStorableAddress(request) ? await passTypes.findByIdentifier(request.passTypeIdentifier) : null;
   const pass = passType ? await passes.findForWallet(passType.id, request.serialNumber) : null;
-  if (!passType || !pass || request.authenticationToken === null || !pass.authenticatesWith(request.authenticationToken)) {
-    throw new DomainError(DomainErrorCode.PassNotAuthorized, 'The ApplePass token does not open this pass.');
-  }
+  if (!passType || !pass || !opens(pass, request)) throw passNotAuthorized();
   return { pass, passType };
+}
+
+/** The index entry of the pass a device addresses, under the same rule as `loadWalletPass`. */
+export async function findWalletPassEntry(index: WalletPassIndex, request: WalletPassRequest): Promise<WalletPassEntry> {
+  const entry = isStorableAddress(request) ? await index.find(request.passTypeIdentifier, request.serialNumber) : null;
+  if (!entry || !opens(entry, request)) throw passNotAuthorized();
+  return entry;
+}
+
+/** A key no row can hold (a NUL byte) matches nothing, and is not sent to the database. */
+function isStorableAddress(request: WalletPassRequest): boolean {
+  return isStorableText(request.passTypeIdentifier) && isStorableText(request.serialNumber);
+}
+
+function opens(pass: { authenticatesWith(token: string): boolean }, request: WalletPassRequest): boolean {
+  return request.authenticationToken !== null && pass.authenticatesWith(request.authenticationToken);
+}
+
+function passNotAuthorized(): DomainError {
+  return new DomainError(DomainErrorCode.PassNotAuthorized, 'The ApplePass token does not open this pass.');
 }

@@ -78,12 +78,7 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
     const cacheKey = packageCacheKey(version, this.options.webServiceUrl);
     const cached = this.memory.get(version.passId, cacheKey);
     if (cached !== undefined) return cached;
-    const building = this.building.get(cacheKey);
-    if (building !== undefined) return building;
-    return this.fromStore(version.passId, cacheKey).then((stored) => {
-      if (stored !== null) this.memory.set(version.passId, cacheKey, stored);
-      return stored;
-    });
+    return this.building.get(cacheKey) ?? this.fromStoreIntoMemory(version.passId, cacheKey);
   }
 
   /** Concurrent requests for one package in this process share one build. */
@@ -97,15 +92,18 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
   }
 
   private async load(passId: number, cacheKey: string, input: PackageInput): Promise<Buffer> {
-    const stored = await this.fromStore(passId, cacheKey);
-    if (stored !== null) {
-      this.memory.set(passId, cacheKey, stored);
-      return stored;
-    }
+    const stored = await this.fromStoreIntoMemory(passId, cacheKey);
+    if (stored !== null) return stored;
     const bytes = await this.packager.package(input);
     this.memory.set(passId, cacheKey, bytes);
     this.toStore(passId, cacheKey, bytes);
     return bytes;
+  }
+
+  private async fromStoreIntoMemory(passId: number, cacheKey: string): Promise<Buffer | null> {
+    const stored = await this.fromStore(passId, cacheKey);
+    if (stored !== null) this.memory.set(passId, cacheKey, stored);
+    return stored;
   }
 
   private async fromStore(passId: number, cacheKey: string): Promise<Buffer | null> {
