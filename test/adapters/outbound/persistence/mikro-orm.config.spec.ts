@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PreparedStatementSqliteDriver } from '../../../../src/adapters/outbound/persistence/prepared-statement-sqlite.driver';
+import { MikroORM } from '@mikro-orm/core';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import cliOptions, { createMikroOrmOptions } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
 import { migrationsList } from '../../../../src/adapters/outbound/persistence/migrations';
@@ -33,6 +34,22 @@ describe('createMikroOrmOptions', () => {
     expect(createMikroOrmOptions('sqlite::memory:').dbName).toBe(':memory:');
     const file = join(directory, 'abs.sqlite');
     expect(createMikroOrmOptions(`sqlite:${file}`).dbName).toBe(file);
+  });
+
+  it('opens a SQLite file in WAL mode with synchronous NORMAL and foreign keys on, the run that creates it too', async () => {
+    const file = join(directory, 'new.sqlite');
+    for (let run = 0; run < 2; run += 1) {
+      const orm = await MikroORM.init(createMikroOrmOptions(`sqlite:${file}`));
+      try {
+        const connection = orm.em.getConnection();
+        const pragma = async (name: string) => Object.values((await connection.execute(`pragma ${name}`))[0] as object)[0];
+        expect(await pragma('journal_mode')).toBe('wal');
+        expect(await pragma('synchronous')).toBe(1);
+        expect(await pragma('foreign_keys')).toBe(1);
+      } finally {
+        await orm.close();
+      }
+    }
   });
 
   it('selects PostgreSQL for postgres:// and postgresql:// URLs, with an optional schema', () => {
