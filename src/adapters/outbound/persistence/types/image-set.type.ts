@@ -24,6 +24,15 @@ export class ImageSetType extends Type<ImageSet, string> {
     return images;
   }
 
+  /**
+   * MikroORM hydrates a loaded row, then by default encodes the decoded images back into the row
+   * data for the change-detection snapshot: every image of a template through base64 once more,
+   * on each load. The row's text already is that encoding (this type wrote it), so it is kept.
+   */
+  override ensureComparable(): boolean {
+    return false;
+  }
+
   override compareAsType(): string {
     return 'string';
   }
