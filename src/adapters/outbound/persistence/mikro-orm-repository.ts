@@ -83,13 +83,29 @@ export async function findBySql<T extends object>(
 ): Promise<T[]> {
   const rows = await executeSqlInContext<Array<EntityDictionary<T>>>(orm, sql, params, 'all');
   if (rows.length === 0) return [];
-  const em = entityManagerFor(orm);
+  const em = hydratingEntityManager(orm);
   const meta = em.getMetadata(entityClass);
   const factory = em.getEntityFactory();
   return rows.map((row) => {
     const data = em.getDriver().mapResult(row, meta) as EntityData<T>;
     return factory.create(entityClass, data, { merge: false, refresh: true, convertCustomTypes: true, newEntity: false });
   });
+}
+
+const hydratingEntityManagers = new WeakMap<MikroORM, SqlEntityManager>();
+
+/**
+ * One fork per ORM whose entity factory hydrates `findBySql`'s rows. Its identity map stays empty
+ * (entities are created with `merge: false`) and it never flushes, so unlike `entityManagerFor`
+ * it need not be new for each call; forking one costs about as much as the statement.
+ */
+function hydratingEntityManager(orm: MikroORM): SqlEntityManager {
+  let em = hydratingEntityManagers.get(orm);
+  if (em === undefined) {
+    em = orm.em.fork({ clear: true }) as SqlEntityManager;
+    hydratingEntityManagers.set(orm, em);
+  }
+  return em;
 }
 
 export async function findOneBySql<T extends object>(
