@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { createMikroOrmOptions } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
@@ -76,5 +79,50 @@ describe('PreparedStatementSqliteDriver', () => {
       })
       .catch(() => undefined);
     expect(await execute('select count(*) as n from things')).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('PreparedStatementSqliteDriver on a database file', () => {
+  let directory: string;
+  let orm: MikroORM;
+  const execute = (sql: string, params: unknown[] = [], method: 'all' | 'run' = 'all', ctx?: unknown) =>
+    orm.em.getConnection().execute(sql, params, method, ctx as never) as Promise<never>;
+
+  beforeEach(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'passgate-driver-'));
+    orm = await MikroORM.init({ ...createMikroOrmOptions(`sqlite:${join(directory, 'things.sqlite')}`), discovery: { warnWhenNoEntities: false } });
+    await execute('create table things (id integer primary key autoincrement, name text unique, size integer)', [], 'run');
+  });
+
+  afterEach(async () => {
+    await orm.close(true);
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('binds the values of a read outside a transaction as on the main connection', async () => {
+    const rows = await execute('select typeof(?) as whole, typeof(?) as fraction, ? as yes, ? as no, ? as absent', [5, 5.5, true, false, undefined]);
+    expect(rows).toEqual([{ whole: 'integer', fraction: 'real', yes: 1, no: 0, absent: null }]);
+  });
+
+  it('answers a read outside a transaction with what is committed, without waiting for a transaction under way', async () => {
+    await execute('insert into things (name, size) values (?, ?)', ['committed', 1], 'run');
+    let insideSees: unknown;
+    let outsideSees: unknown;
+    await orm.em.fork().transactional(async (em) => {
+      const ctx = em.getTransactionContext();
+      await execute('insert into things (name, size) values (?, ?)', ['uncommitted', 2], 'run', ctx);
+      insideSees = await execute('select name from things order by id', [], 'all', ctx);
+      // The only pooled connection is this transaction's: a read that queued for it would never end here.
+      outsideSees = await execute('select name from things order by id');
+    });
+    expect(insideSees).toEqual([{ name: 'committed' }, { name: 'uncommitted' }]);
+    expect(outsideSees).toEqual([{ name: 'committed' }]);
+    expect(await execute('select name from things order by id')).toEqual([{ name: 'committed' }, { name: 'uncommitted' }]);
+  });
+
+  it('sends statements that write to the main connection, those that return rows too', async () => {
+    const returned = await execute('insert into things (name, size) values (?, ?) returning id, name', ['returned', 3]);
+    expect(returned).toEqual([{ id: 1, name: 'returned' }]);
+    expect(await execute('update things set size = size + 1 where name = ? returning size', ['returned'])).toEqual([{ size: 4 }]);
   });
 });

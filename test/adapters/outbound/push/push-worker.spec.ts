@@ -12,7 +12,7 @@ class GatedNotifier extends InMemoryPassUpdateNotifier {
   mostInFlight = 0;
   private readonly waiting: Array<() => void> = [];
 
-  async notify(passType: PassType, pushTokens: readonly string[]): Promise<PushResult[]> {
+  override async notify(passType: PassType, pushTokens: readonly string[]): Promise<PushResult[]> {
     this.inFlight += 1;
     this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
     await new Promise<void>((resolve) => this.waiting.push(resolve));
