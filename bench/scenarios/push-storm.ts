@@ -411,7 +411,8 @@ async function loadProcess(): Promise<void> {
     let next = 0;
     send({ type: 'phase-start', phase });
     const start = performance.now();
-    const result = await run({
+    let lastResponseAt = start;
+    const options: autocannon.Options = {
       url: plan.origin,
       connections: plan.connections,
       pipelining: 1,
@@ -429,8 +430,16 @@ async function loadProcess(): Promise<void> {
           },
         },
       ],
+    };
+    const result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = run(options, (error, finished) => (error ? reject(error) : resolve(finished)));
+      // With `amount`, autocannon reports only at its next 1-second sample after the last answer,
+      // so the time until it returns is whole seconds; the round lasts until its last answer.
+      instance.on('response', () => {
+        lastResponseAt = performance.now();
+      });
     });
-    const durationMs = performance.now() - start;
+    const durationMs = lastResponseAt - start;
     send({ type: 'phase-end', phase });
     const statuses = result.statusCodeStats as Record<string, { count: number } | undefined>;
     const expected = statuses[notModified ? '304' : '200']?.count ?? 0;
