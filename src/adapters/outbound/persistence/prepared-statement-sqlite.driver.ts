@@ -89,8 +89,15 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
   private readCommitted(sql: string, bindings: unknown[]): unknown[] | null {
     if (this.readConnection === undefined) {
       const file = this.config.get('dbName');
-      this.readConnection =
-        file === SQLITE_MEMORY ? null : (new BetterSqlite3(file, { readonly: true, fileMustExist: true }) as unknown as Database);
+      if (file === SQLITE_MEMORY) {
+        this.readConnection = null;
+      } else {
+        const connection = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+        // SQLite's own 2 MB page cache rather than better-sqlite3's 16 MB: this connection mostly
+        // reads stored packages once each, which the operating system's file cache holds anyway.
+        connection.pragma('cache_size = -2000');
+        this.readConnection = connection as unknown as Database;
+      }
     }
     if (this.readConnection === null) return null;
     const statement = prepared(this.readConnection, sql);
