@@ -44,6 +44,14 @@ describe('findBySql', () => {
     expect((await harness.repos.templates.findById(templateIds[0]))!.title).toBe('First');
   });
 
+  it('hands out plain objects of the class: data properties, no MikroORM accessors or entity state', async () => {
+    const template = (await findOneBySql(harness.orm!, PassTemplate, 'select * from pass_templates where id = ?', [templateIds[0]]))!;
+    expect(Object.getPrototypeOf(template)).toBe(PassTemplate.prototype);
+    expect(Object.getOwnPropertyDescriptor(template, 'title')).toMatchObject({ value: 'First', writable: true });
+    expect(Object.getOwnPropertyNames(template).filter((name) => name.startsWith('__'))).toEqual([]);
+    expect(structuredClone(template).title).toBe('First');
+  });
+
   it('answers null for no row', async () => {
     expect(await findOneBySql(harness.orm!, PassTemplate, 'select * from pass_templates where id = ?', [0])).toBeNull();
   });
