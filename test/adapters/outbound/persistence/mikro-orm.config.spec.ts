@@ -41,11 +41,13 @@ describe('createMikroOrmOptions', () => {
     for (let run = 0; run < 2; run += 1) {
       const orm = await MikroORM.init(createMikroOrmOptions(`sqlite:${file}`));
       try {
-        const connection = orm.em.getConnection();
-        const pragma = async (name: string) => Object.values((await connection.execute(`pragma ${name}`))[0] as object)[0];
-        expect(await pragma('journal_mode')).toBe('wal');
-        expect(await pragma('synchronous')).toBe(1);
-        expect(await pragma('foreign_keys')).toBe(1);
+        // In a transaction, so the pool's connection answers (reads outside one have a connection of their own).
+        const settings = await orm.em.fork().transactional(async (em) => {
+          const pragma = async (name: string) =>
+            Object.values((await em.getConnection().execute(`pragma ${name}`, [], 'all', em.getTransactionContext()))[0] as object)[0];
+          return { journalMode: await pragma('journal_mode'), synchronous: await pragma('synchronous'), foreignKeys: await pragma('foreign_keys') };
+        });
+        expect(settings).toEqual({ journalMode: 'wal', synchronous: 1, foreignKeys: 1 });
       } finally {
         await orm.close();
       }
