@@ -19,6 +19,11 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** The value at `fraction` (0.99 for p99) of values sorted in ascending order; 0 for none. */
+export function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
+}
+
 /** The results of each kind's rounds, in round order, and the median of a metric over them. */
 export function roundsOf(results: Record<string, CaseResult>) {
   const ofKind = (kind: 'fast' | 'stock') =>

@@ -5,7 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { redactDatabaseUrl } from '../../../config/database-url';
 import { migrationsList } from './migrations';
-import { PreparedStatementSqliteDriver } from './prepared-statement-sqlite.driver';
+import { PreparedStatementSqliteDriver, SQLITE_MEMORY } from './prepared-statement-sqlite.driver';
 import { persistenceSchemas } from './schemas';
 
 export interface PersistenceOptions {
@@ -14,7 +14,6 @@ export interface PersistenceOptions {
   schema?: string;
 }
 
-const SQLITE_MEMORY = ':memory:';
 
 interface SqliteConnection {
   pragma(source: string): unknown;

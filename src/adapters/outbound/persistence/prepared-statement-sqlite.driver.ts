@@ -15,7 +15,8 @@ interface Database {
   close(): void;
 }
 
-const SQLITE_MEMORY = ':memory:';
+/** better-sqlite3's name for a database that lives in its connection only. */
+export const SQLITE_MEMORY = ':memory:';
 
 /** Distinct statements kept prepared per connection, least recently used dropped first. */
 const PREPARED_STATEMENTS_PER_CONNECTION = 500;
