@@ -7,6 +7,7 @@ import { redactDatabaseUrl } from '../../../config/database-url';
 import { migrationsList } from './migrations';
 import { PreparedStatementSqliteDriver, SQLITE_MEMORY } from './prepared-statement-sqlite.driver';
 import { persistenceSchemas } from './schemas';
+import { BACKSTOP_WAL_AUTOCHECKPOINT_PAGES } from './sqlite-wal-checkpointer';
 
 export interface PersistenceOptions {
   debug?: boolean;
@@ -69,6 +70,8 @@ export function createMikroOrmOptions(databaseUrl: string, options: PersistenceO
               // loses a commit; a power cut may lose the last commits before the checkpoint.
               // https://www.sqlite.org/pragma.html#pragma_synchronous
               connection.pragma('synchronous = NORMAL');
+              // The connection's worker thread checkpoints (see SqliteWalCheckpointer); this is its backstop.
+              connection.pragma(`wal_autocheckpoint = ${BACKSTOP_WAL_AUTOCHECKPOINT_PAGES}`);
             }
             done(null, connection);
           } catch (error) {

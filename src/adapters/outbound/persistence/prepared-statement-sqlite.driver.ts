@@ -1,6 +1,7 @@
 import type { Configuration } from '@mikro-orm/core';
 import { AbstractSqlDriver, BetterSqliteConnection, BetterSqliteKnexDialect, BetterSqlitePlatform } from '@mikro-orm/better-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
+import { SqliteWalCheckpointer } from './sqlite-wal-checkpointer';
 
 /** The parts of better-sqlite3's Database and Statement used here. */
 interface Statement {
@@ -36,16 +37,22 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
    * can see it) and once closed (until MikroORM connects again).
    */
   private readConnection: Database | null | undefined;
+  /** Null for an in-memory database, which has no WAL. */
+  private checkpointer: SqliteWalCheckpointer | null = null;
 
   override createKnex(): void {
     this.client = this.createKnexClient(PreparedStatementKnexDialect as never);
     this.connected = true;
     this.readConnection = undefined;
+    const file = this.config.get('dbName');
+    if (file !== undefined && file !== SQLITE_MEMORY && this.checkpointer === null) this.checkpointer = SqliteWalCheckpointer.start(file);
   }
 
   override async close(force?: boolean): Promise<void> {
     this.readConnection?.close();
     this.readConnection = null;
+    await this.checkpointer?.stop();
+    this.checkpointer = null;
     await super.close(force);
   }
 
