@@ -303,6 +303,9 @@ export class PassTemplate implements TemplateDefinition {
       nfc,
     };
     Object.assign(this, validated);
-    this.updatedAt = now;
+    // Later than the version it replaces even within one millisecond (or with a clock set back):
+    // built packages and templates kept in memory are found by it.
+    const previous = this.updatedAt as Date | undefined;
+    this.updatedAt = previous !== undefined && now.getTime() <= previous.getTime() ? new Date(previous.getTime() + 1) : now;
   }
 }

@@ -124,6 +124,27 @@ export function passTemplateRepositoryContract(name: string, setup: HarnessSetup
       expect(reloaded!.updatedAt.toISOString()).toBe('2026-04-04T04:04:04.444Z');
     });
 
+    it('gives each find a template of its own: a change not saved is not what the next find gives', async () => {
+      const found = (await repos.templates.findById(owner.template.id))!;
+      found.update({ description: 'Not saved', images: { 'icon.png': aPng(7) } }, new Date('2026-04-04T04:04:04.444Z'));
+      const again = (await repos.templates.findForAccount(owner.account.id, owner.template.id))!;
+      expect(again).not.toBe(found);
+      expect(snapshot(again)).toStrictEqual(snapshot(owner.template));
+    });
+
+    it('gives every saved change a later updatedAt, even within one millisecond', async () => {
+      const at = new Date('2026-04-04T04:04:04.444Z');
+      const first = (await repos.templates.findById(owner.template.id))!;
+      first.update({ description: 'First' }, at);
+      await repos.templates.save(first);
+      const second = (await repos.templates.findById(owner.template.id))!;
+      second.update({ description: 'Second' }, at);
+      await repos.templates.save(second);
+      const found = (await repos.templates.findById(owner.template.id))!;
+      expect(found.description).toBe('Second');
+      expect(found.updatedAt.getTime()).toBe(at.getTime() + 1);
+    });
+
     it('keeps a personalization offer and nfc and clears them back to null', async () => {
       const offer = {
         termsAndConditions: 'Points expire — après un an.',

@@ -57,6 +57,14 @@ export function executeSql<T>(
   return em.getConnection().execute(sql, [...params], method, em.getTransactionContext()) as Promise<T>;
 }
 
+/** MikroORM's datetime columns as the drivers return them: epoch milliseconds (SQLite) or timestamptz text (PostgreSQL). */
+export function dateFromColumn(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
+  if (typeof value === 'string') return /^-?\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
+  throw new Error(`Unexpected datetime column value ${String(value)}`);
+}
+
 /**
  * `executeSql` without a fork: the entity manager of the transaction under way (MikroORM finds it
  * through its async context), else the root one, which raw SQL leaves untouched. For statements

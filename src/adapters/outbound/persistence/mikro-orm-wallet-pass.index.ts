@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { WalletPassIndex } from '../../../domain/ports/wallet-pass-index';
 import { WalletPassEntry } from '../../../domain/wallet-pass-entry';
-import { executeSqlInContext } from './mikro-orm-repository';
+import { dateFromColumn, executeSqlInContext } from './mikro-orm-repository';
 
 interface WalletPassRow {
   id: number;
@@ -39,22 +39,14 @@ export class MikroOrmWalletPassIndex extends WalletPassIndex {
     const rows = await executeSqlInContext<WalletPassRow[]>(this.orm, FIND_SQL, [passTypeIdentifier, serialNumber], 'all');
     const row = rows[0];
     if (row === undefined) return null;
-    return new WalletPassEntry(row.authentication_token, dateOf(row.last_modified), {
+    return new WalletPassEntry(row.authentication_token, dateFromColumn(row.last_modified), {
       passId: Number(row.id),
       passVersion: Number(row.version),
-      passUpdatedAt: dateOf(row.updated_at),
+      passUpdatedAt: dateFromColumn(row.updated_at),
       templateId: Number(row.template_id),
-      templateUpdatedAt: dateOf(row.template_updated_at),
+      templateUpdatedAt: dateFromColumn(row.template_updated_at),
       passTypeId: Number(row.pass_type_id),
-      passTypeUpdatedAt: dateOf(row.pass_type_updated_at),
+      passTypeUpdatedAt: dateFromColumn(row.pass_type_updated_at),
     });
   }
-}
-
-/** MikroORM's datetime columns as the drivers return them: epoch milliseconds (SQLite) or timestamptz text (PostgreSQL). */
-function dateOf(value: unknown): Date {
-  if (value instanceof Date) return value;
-  if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
-  if (typeof value === 'string') return /^-?\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
-  throw new Error(`Unexpected datetime column value ${String(value)}`);
 }
