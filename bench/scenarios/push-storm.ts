@@ -7,6 +7,7 @@ import { startCpuProfile } from '../lib/cpu-profile';
 import type { ApnsStandIn } from '../../test/support/apns-stand-in';
 import { refusedByStandIn } from '../lib/apns-stand-in-process';
 import type { InstalledDevice } from '../lib/installed-passes';
+import { peakRssMb } from '../lib/probes';
 import { median, percentile } from '../lib/rounds';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
 import { seedInstalledPassesElsewhere } from '../lib/seeding-process';
@@ -133,6 +134,9 @@ export const pushStormScenario: Scenario = {
         else if (message.type === 'phase-end') probes[message.phase] = running.get(message.phase)!();
       });
       const { storm, cached, notModified } = result;
+      // The service's high-water mark once it has served every round: what follows in this process
+      // is the benchmark's own check of a package (fetch, the verifier) and the shutdown.
+      const servingPeakRssMb = peakRssMb();
       if (storm.failures > 0 || storm.served !== count) {
         throw new Error(`storm: ${storm.served} of ${count} devices served, ${storm.failures} failures (first: ${storm.firstFailure})`);
       }
@@ -201,6 +205,7 @@ export const pushStormScenario: Scenario = {
         storeWritesSkipped: cache?.storeWrites.skipped ?? 0,
         storedPackages: Number(stored[0]?.stored ?? 0),
         postgres: context.postgresUrl === null ? 0 : 1,
+        servingPeakRssMb,
       };
     } finally {
       // Closing first lets the push worker and the requests still in the service finish before the stand-in and the tables go.
@@ -262,10 +267,10 @@ export const pushStormScenario: Scenario = {
       {
         figure: 'peak RSS of the service, push storm',
         unit: 'MB',
-        value: storm.peakRssMb,
-        target: { text: '≤ 400 MB', met: storm.peakRssMb <= 400 },
+        value: m.servingPeakRssMb,
+        target: { text: '≤ 400 MB', met: m.servingPeakRssMb <= 400 },
         note:
-          `getrusage maxrss of the service's process; its ${devices} passes were seeded in bulk by another process (${(m.seedMs / 1000).toFixed(1)} s); ` +
+          `getrusage maxrss of the service's process once every round was served (${storm.peakRssMb.toFixed(0)} MB with the benchmark's own check of a package and the shutdown after it); its ${devices} passes were seeded in bulk by another process (${(m.seedMs / 1000).toFixed(1)} s); ` +
           `sampled RSS at most ${m.stormRssMaxMb.toFixed(0)} MB in the storm (V8 heap up to ${m.stormHeapMaxMb.toFixed(0)} MB, Buffers up to ${m.stormExternalMaxMb.toFixed(0)} MB), ` +
           `${m.cachedRssMaxMb.toFixed(0)} MB cached GETs, ${m.notModifiedRssMaxMb.toFixed(0)} MB 304s; ` +
           'the devices and the stand-in are another process',

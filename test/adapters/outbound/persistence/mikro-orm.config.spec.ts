@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PreparedStatementSqliteDriver } from '../../../../src/adapters/outbound/persistence/prepared-statement-sqlite.driver';
 import { MikroORM } from '@mikro-orm/core';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import cliOptions, { createMikroOrmOptions } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
+import cliOptions, { createMikroOrmOptions, WRITE_CONNECTION_CACHE_KIB } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
 import { migrationsList } from '../../../../src/adapters/outbound/persistence/migrations';
 
 describe('createMikroOrmOptions', () => {
@@ -36,7 +36,7 @@ describe('createMikroOrmOptions', () => {
     expect(createMikroOrmOptions(`sqlite:${file}`).dbName).toBe(file);
   });
 
-  it('opens a SQLite file in WAL mode with synchronous NORMAL and foreign keys on, the run that creates it too', async () => {
+  it('opens a SQLite file in WAL mode with synchronous NORMAL, foreign keys on and a 4 MB page cache, the run that creates it too', async () => {
     const file = join(directory, 'new.sqlite');
     for (let run = 0; run < 2; run += 1) {
       const orm = await MikroORM.init(createMikroOrmOptions(`sqlite:${file}`));
@@ -45,9 +45,14 @@ describe('createMikroOrmOptions', () => {
         const settings = await orm.em.fork().transactional(async (em) => {
           const pragma = async (name: string) =>
             Object.values((await em.getConnection().execute(`pragma ${name}`, [], 'all', em.getTransactionContext()))[0] as object)[0];
-          return { journalMode: await pragma('journal_mode'), synchronous: await pragma('synchronous'), foreignKeys: await pragma('foreign_keys') };
+          return {
+            journalMode: await pragma('journal_mode'),
+            synchronous: await pragma('synchronous'),
+            foreignKeys: await pragma('foreign_keys'),
+            cacheSize: await pragma('cache_size'),
+          };
         });
-        expect(settings).toEqual({ journalMode: 'wal', synchronous: 1, foreignKeys: 1 });
+        expect(settings).toEqual({ journalMode: 'wal', synchronous: 1, foreignKeys: 1, cacheSize: -WRITE_CONNECTION_CACHE_KIB });
       } finally {
         await orm.close();
       }
