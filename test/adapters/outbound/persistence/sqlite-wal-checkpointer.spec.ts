@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM } from '@mikro-orm/core';
 import { createMikroOrmOptions } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
-import { BACKSTOP_WAL_AUTOCHECKPOINT_PAGES } from '../../../../src/adapters/outbound/persistence/sqlite-wal-checkpointer';
+import { Logger } from '@nestjs/common';
+import {
+  BACKSTOP_WAL_AUTOCHECKPOINT_PAGES,
+  SqliteWalCheckpointer,
+} from '../../../../src/adapters/outbound/persistence/sqlite-wal-checkpointer';
 
 describe('SqliteWalCheckpointer (through the SQLite connection)', () => {
   let directory: string;
@@ -63,6 +67,18 @@ describe('SqliteWalCheckpointer (through the SQLite connection)', () => {
       expect(pages).toBe(BACKSTOP_WAL_AUTOCHECKPOINT_PAGES);
     } finally {
       await orm.close(true);
+    }
+  });
+
+  it('warns when its thread cannot checkpoint (the backstop remains), and still stops', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const checkpointer = SqliteWalCheckpointer.start(join(directory, 'missing.sqlite'));
+      for (let waited = 0; warn.mock.calls.length === 0 && waited < 5_000; waited += 20) await sleep(20);
+      expect(warn.mock.calls[0]?.[0]).toMatch(/WAL checkpointing thread stopped .*10000 pages/);
+      await expect(checkpointer.stop()).resolves.toBeUndefined();
+    } finally {
+      warn.mockRestore();
     }
   });
 
