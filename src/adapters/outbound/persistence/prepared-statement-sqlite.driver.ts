@@ -37,15 +37,21 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
    * can see it) and once closed (until MikroORM connects again).
    */
   private readConnection: Database | null | undefined;
-  /** Null for an in-memory database, which has no WAL. */
+  /** Null for an in-memory database (no WAL) and once closed. */
   private checkpointer: SqliteWalCheckpointer | null = null;
 
   override createKnex(): void {
     this.client = this.createKnexClient(PreparedStatementKnexDialect as never);
     this.connected = true;
     this.readConnection = undefined;
+    const file = this.databaseFile();
+    if (file !== null && this.checkpointer === null) this.checkpointer = SqliteWalCheckpointer.start(file);
+  }
+
+  /** The database's file; null for an in-memory database, which no other connection can open. */
+  private databaseFile(): string | null {
     const file = this.config.get('dbName');
-    if (file !== undefined && file !== SQLITE_MEMORY && this.checkpointer === null) this.checkpointer = SqliteWalCheckpointer.start(file);
+    return file === undefined || file === SQLITE_MEMORY ? null : file;
   }
 
   override async close(force?: boolean): Promise<void> {
@@ -96,8 +102,8 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
    */
   private readCommitted(sql: string, bindings: unknown[]): unknown[] | null {
     if (this.readConnection === undefined) {
-      const file = this.config.get('dbName');
-      if (file === SQLITE_MEMORY) {
+      const file = this.databaseFile();
+      if (file === null) {
         this.readConnection = null;
       } else {
         const connection = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
