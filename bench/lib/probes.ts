@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 export interface PhaseStats {
@@ -66,4 +67,19 @@ export async function idleEventLoopMaxMs(durationMs: number): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, durationMs));
   histogram.disable();
   return histogram.max / 1e6;
+}
+
+/**
+ * Operations per second the whole machine could run at the CPU measured per operation, the
+ * service's (every thread) and the load generator's together, with every core busy: the most any
+ * spreading of the work over threads or processes could reach. A target above it needs less CPU
+ * per operation; below it, the rest of the distance is work the one event loop does in turn.
+ */
+export function cpuCeilingPerSecond(serviceCpuMsPerOperation: number, loadCpuMsPerOperation: number): number {
+  return (availableParallelism() * 1000) / (serviceCpuMsPerOperation + loadCpuMsPerOperation);
+}
+
+/** The share of the time since `start` (a performance.eventLoopUtilization() reading) that the event loop was running code. */
+export function eventLoopUtilizationSince(start: ReturnType<typeof performance.eventLoopUtilization>): number {
+  return performance.eventLoopUtilization(start).utilization;
 }

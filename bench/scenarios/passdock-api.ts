@@ -1,9 +1,10 @@
 import { fork } from 'node:child_process';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type autocannon from 'autocannon';
 import type { AppConfig } from '../../src/config/app-config';
 import { startCpuProfile } from '../lib/cpu-profile';
+import { cpuCeilingPerSecond, eventLoopUtilizationSince } from '../lib/probes';
 import { caseNames, kindOf, roundsOf } from '../lib/rounds';
 import { dropServiceSchema, seedAccountAndTemplate, serviceEnvironment } from '../lib/service-environment';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
@@ -54,6 +55,8 @@ type LoadMessage =
       resets: number;
       latencyP50Ms: number;
       latencyP99Ms: number;
+      /** The load process's own CPU (user + system) over the measured run. */
+      cpuMs: number;
     };
 
 /**
@@ -98,14 +101,18 @@ export const passdockApiScenario: Scenario = {
       const histogram = monitorEventLoopDelay({ resolution: 1 });
       let cpuStart = process.cpuUsage();
       let cpu = { user: 0, system: 0 };
+      let loopStart = performance.eventLoopUtilization();
+      let eventLoopUtilization = 0;
       let stopProfile: () => Promise<void> = () => Promise.resolve();
       const load = await runLoadProcess(plan, (message) => {
         if (message.type === 'measure-start') {
           cpuStart = process.cpuUsage();
+          loopStart = performance.eventLoopUtilization();
           histogram.enable();
           stopProfile = startCpuProfile(`passdock-api-${caseName}`);
         } else if (message.type === 'measure-end') {
           cpu = process.cpuUsage(cpuStart);
+          eventLoopUtilization = eventLoopUtilizationSince(loopStart);
           histogram.disable();
         }
       });
@@ -135,6 +142,9 @@ export const passdockApiScenario: Scenario = {
         latencyP99Ms: load.latencyP99Ms,
         serviceCpuMs: cpuMs,
         serviceCpuMsPerPair: cpuMs / load.pairs,
+        loadCpuMsPerPair: load.cpuMs / load.pairs,
+        cpuCeilingPerSecond: cpuCeilingPerSecond(cpuMs / load.pairs, load.cpuMs / load.pairs),
+        eventLoopUtilization,
         eventLoopMaxMs: histogram.max / 1e6,
         connections: CONNECTIONS,
         packageBytes: sample.length,
@@ -168,7 +178,9 @@ export const passdockApiScenario: Scenario = {
           `(package-cache miss) in both cases; ${errors} errors; request latency p50 ${fast('latencyP50Ms').toFixed(0)} ms, ` +
           `p99 ${fast('latencyP99Ms').toFixed(0)} ms (baseline ${stock('latencyP50Ms').toFixed(0)} / ${stock('latencyP99Ms').toFixed(0)} ms); ` +
           `service CPU ${fast('serviceCpuMsPerPair').toFixed(2)} ms per pass (baseline ${stock('serviceCpuMsPerPair').toFixed(1)} ms); ` +
-          `longest event-loop block in the service ${fast('eventLoopMaxMs').toFixed(1)} ms (baseline ${stock('eventLoopMaxMs').toFixed(0)} ms); median of ${ROUNDS} rounds of ${(fast('durationMs') / 1000).toFixed(0)} s`,
+          `longest event-loop block in the service ${fast('eventLoopMaxMs').toFixed(1)} ms (baseline ${stock('eventLoopMaxMs').toFixed(0)} ms); median of ${ROUNDS} rounds of ${(fast('durationMs') / 1000).toFixed(0)} s; ` +
+          `the service's event loop busy ${percent(fast('eventLoopUtilization'))} of the time; autocannon ${fast('loadCpuMsPerPair').toFixed(2)} ms of CPU per pass: ` +
+          `at ${(fast('serviceCpuMsPerPair') + fast('loadCpuMsPerPair')).toFixed(2)} ms of CPU per pass in all, this machine's cores could run at most ${fast('cpuCeilingPerSecond').toFixed(0)} per second`,
       },
       {
         figure: 'peak RSS of the service, Passdock API issue + download',
@@ -181,6 +193,10 @@ export const passdockApiScenario: Scenario = {
     ];
   },
 };
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(0)}%`;
+}
 
 /** The same application as createApp builds, with passkit-generator's packager in NodeCryptoPassPackager's place. */
 async function stockApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -287,9 +303,11 @@ async function loadProcess(plan: LoadPlan): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, plan.settleMs));
   creates = 0;
   process.send!({ type: 'measure-start' } satisfies LoadMessage);
+  const cpuStart = process.cpuUsage();
   const started = performance.now();
   const result = await run(plan.durationMs);
   const durationMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
   process.send!({ type: 'measure-end' } satisfies LoadMessage);
   const message: LoadMessage = {
     type: 'result',
@@ -303,6 +321,7 @@ async function loadProcess(plan: LoadPlan): Promise<void> {
     resets: result.resets,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
   await new Promise<void>((resolve, reject) => process.send!(message, (error: Error | null) => (error ? reject(error) : resolve())));
 }

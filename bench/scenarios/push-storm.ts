@@ -7,7 +7,7 @@ import { startCpuProfile } from '../lib/cpu-profile';
 import type { ApnsStandIn } from '../../test/support/apns-stand-in';
 import { refusedByStandIn } from '../lib/apns-stand-in-process';
 import type { InstalledDevice } from '../lib/installed-passes';
-import { peakRssMb } from '../lib/probes';
+import { cpuCeilingPerSecond, eventLoopUtilizationSince, peakRssMb } from '../lib/probes';
 import { median, percentile } from '../lib/rounds';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
 import { seedInstalledPassesElsewhere } from '../lib/seeding-process';
@@ -72,12 +72,16 @@ interface RoundResult {
 type LoadMessage =
   | { type: 'stand-in'; host: string; port: number; caFile: string }
   | { type: 'phase-start'; phase: Phase }
-  | { type: 'phase-end'; phase: Phase }
+  | { type: 'phase-end'; phase: Phase; cpuMs: number }
   | { type: 'result'; storm: StormResult; cached: RoundResult; notModified: RoundResult };
 
 /** What the service's process measured of itself during one phase. */
 interface PhaseProbe {
   cpuMs: number;
+  /** The devices' process's CPU over the same phase (the stand-in receiving the pushes included). */
+  loadCpuMs: number;
+  /** Share of the phase the service's event loop was running code. */
+  eventLoopUtilization: number;
   eventLoopMaxMs: number;
   rssMaxMb: number;
   /** V8's heap (heapTotal) and memory outside it (Buffers: packages, sockets), each at its largest. */
@@ -128,10 +132,10 @@ export const pushStormScenario: Scenario = {
       const seedMs = performance.now() - seedStart;
 
       const probes: Partial<Record<Phase, PhaseProbe>> = {};
-      const running = new Map<Phase, () => PhaseProbe>();
+      const running = new Map<Phase, (loadCpuMs: number) => PhaseProbe>();
       const result = await load.run({ origin, apiKey, templateId, passTypeIdentifier, devicesFile, connections: CONNECTIONS }, (message) => {
         if (message.type === 'phase-start') running.set(message.phase, probe(`push-storm-${message.phase}`));
-        else if (message.type === 'phase-end') probes[message.phase] = running.get(message.phase)!();
+        else if (message.type === 'phase-end') probes[message.phase] = running.get(message.phase)!(message.cpuMs);
       });
       const { storm, cached, notModified } = result;
       // The service's high-water mark once it has served every round: what follows in this process
@@ -171,7 +175,9 @@ export const pushStormScenario: Scenario = {
         .execute<Array<{ stored: number | string }>>('select count(*) as stored from pass_packages');
 
       const perSecond = (round: RoundResult) => (round.requests * 1000) / round.durationMs;
-      const phase = (name: Phase) => probes[name] ?? { cpuMs: 0, eventLoopMaxMs: 0, rssMaxMb: 0, heapMaxMb: 0, externalMaxMb: 0 };
+      const phase = (name: Phase) =>
+        probes[name] ?? { cpuMs: 0, loadCpuMs: 0, eventLoopUtilization: 0, eventLoopMaxMs: 0, rssMaxMb: 0, heapMaxMb: 0, externalMaxMb: 0 };
+      const ceiling = (name: Phase, operations: number) => cpuCeilingPerSecond(phase(name).cpuMs / operations, phase(name).loadCpuMs / operations);
       return {
         devices: count,
         seedMs,
@@ -184,6 +190,9 @@ export const pushStormScenario: Scenario = {
         stormDevicesPerSecond: (count * 1000) / storm.durationMs,
         stormCpuMsPerDevice: phase('storm').cpuMs / count,
         stormEventLoopMaxMs: phase('storm').eventLoopMaxMs,
+        stormLoadCpuMsPerDevice: phase('storm').loadCpuMs / count,
+        stormEventLoopUtilization: phase('storm').eventLoopUtilization,
+        stormCpuCeilingSeconds: count / ceiling('storm', count),
         stormRssMaxMb: phase('storm').rssMaxMb,
         stormHeapMaxMb: phase('storm').heapMaxMb,
         stormExternalMaxMb: phase('storm').externalMaxMb,
@@ -192,12 +201,18 @@ export const pushStormScenario: Scenario = {
         cachedLatencyP99Ms: cached.latencyP99Ms,
         cachedCpuUsPerRequest: (phase('cached').cpuMs * 1000) / cached.requests,
         cachedEventLoopMaxMs: phase('cached').eventLoopMaxMs,
+        cachedLoadCpuUsPerRequest: (phase('cached').loadCpuMs * 1000) / cached.requests,
+        cachedEventLoopUtilization: phase('cached').eventLoopUtilization,
+        cachedCpuCeilingPerSecond: ceiling('cached', cached.requests),
         cachedRssMaxMb: phase('cached').rssMaxMb,
         notModifiedPerSecond: perSecond(notModified),
         notModifiedLatencyP50Ms: notModified.latencyP50Ms,
         notModifiedLatencyP99Ms: notModified.latencyP99Ms,
         notModifiedCpuUsPerRequest: (phase('notModified').cpuMs * 1000) / notModified.requests,
         notModifiedEventLoopMaxMs: phase('notModified').eventLoopMaxMs,
+        notModifiedLoadCpuUsPerRequest: (phase('notModified').loadCpuMs * 1000) / notModified.requests,
+        notModifiedEventLoopUtilization: phase('notModified').eventLoopUtilization,
+        notModifiedCpuCeilingPerSecond: ceiling('notModified', notModified.requests),
         notModifiedRssMaxMb: phase('notModified').rssMaxMb,
         packageBytes: storm.packageBytes,
         packagesInMemory: cache?.memoryUsage.packages ?? 0,
@@ -241,6 +256,8 @@ export const pushStormScenario: Scenario = {
           `${m.stormPutMs.toFixed(0)} ms; pushes reached the stand-in from ${seconds(m.stormFirstPushMs)} s to ${seconds(m.stormLastPushMs)} s; ` +
           `each device asks when its push arrives, push to new pass p50 ${seconds(m.stormPushToServedP50Ms)} s, p99 ${seconds(m.stormPushToServedP99Ms)} s; ` +
           `service CPU ${m.stormCpuMsPerDevice.toFixed(2)} ms per device (list + sign + serve, pushes included); longest event-loop block ${m.stormEventLoopMaxMs.toFixed(0)} ms; ` +
+          `the service's event loop busy ${percent(m.stormEventLoopUtilization)} of the storm; the devices' process (and the APNs stand-in) ${m.stormLoadCpuMsPerDevice.toFixed(2)} ms of CPU per device: ` +
+          `at that CPU, this machine's cores could serve 10,000 devices in ${(m.stormCpuCeilingSeconds * (10_000 / m.devices)).toFixed(1)} s at the soonest; ` +
           `${CONNECTIONS} device connections in a process of their own, ${database}; every package verified like a device does on a sample; 0 failures` +
           quick,
       },
@@ -251,7 +268,9 @@ export const pushStormScenario: Scenario = {
         target: { text: '≥ 5,000 per second', met: m.cachedPerSecond >= 5_000 },
         note:
           `${CONNECTIONS} keep-alive connections (node:http, the devices' process), each of the ${devices} devices once; latency p50 ${m.cachedLatencyP50Ms.toFixed(0)} ms, p99 ${m.cachedLatencyP99Ms.toFixed(0)} ms; ` +
-          `service CPU ${m.cachedCpuUsPerRequest.toFixed(0)} µs per GET; longest event-loop block ${m.cachedEventLoopMaxMs.toFixed(0)} ms; ${cacheNote}` +
+          `service CPU ${m.cachedCpuUsPerRequest.toFixed(0)} µs per GET; longest event-loop block ${m.cachedEventLoopMaxMs.toFixed(0)} ms; ` +
+          ceilingNote(m.cachedEventLoopUtilization, m.cachedLoadCpuUsPerRequest, m.cachedCpuCeilingPerSecond) +
+          `; ${cacheNote}` +
           (context.quick ? ' (--quick)' : ''),
       },
       {
@@ -261,7 +280,8 @@ export const pushStormScenario: Scenario = {
         target: { text: '≥ 10,000 per second', met: m.notModifiedPerSecond >= 10_000 },
         note:
           `${CONNECTIONS} keep-alive connections (node:http, the devices' process), each of the ${devices} devices once; latency p50 ${m.notModifiedLatencyP50Ms.toFixed(1)} ms, p99 ${m.notModifiedLatencyP99Ms.toFixed(0)} ms; ` +
-          `service CPU ${m.notModifiedCpuUsPerRequest.toFixed(0)} µs per request; longest event-loop block ${m.notModifiedEventLoopMaxMs.toFixed(0)} ms` +
+          `service CPU ${m.notModifiedCpuUsPerRequest.toFixed(0)} µs per request; longest event-loop block ${m.notModifiedEventLoopMaxMs.toFixed(0)} ms; ` +
+          ceilingNote(m.notModifiedEventLoopUtilization, m.notModifiedLoadCpuUsPerRequest, m.notModifiedCpuCeilingPerSecond) +
           (context.quick ? ' (--quick)' : ''),
       },
       {
@@ -279,15 +299,28 @@ export const pushStormScenario: Scenario = {
   },
 };
 
+function percent(share: number): string {
+  return `${(share * 100).toFixed(0)}%`;
+}
+
+function ceilingNote(eventLoopUtilization: number, loadCpuUsPerRequest: number, ceilingPerSecond: number): string {
+  return (
+    `the service's event loop busy ${percent(eventLoopUtilization)} of the round; the devices' process ${loadCpuUsPerRequest.toFixed(0)} µs of CPU per request: ` +
+    `at that CPU, this machine's cores could answer at most ${ceilingPerSecond.toFixed(0)} per second`
+  );
+}
+
 /**
- * Starts this process's probes for one phase; the returned function stops them and reads them.
+ * Starts this process's probes for one phase; the returned function stops them (given the
+ * devices' process's CPU over the phase) and reads them.
  * With BENCH_CPU_PROF=<folder>, each phase's CPU profile goes there too (bench/lib/cpu-profile.ts).
  */
-function probe(name: string): () => PhaseProbe {
+function probe(name: string): (loadCpuMs: number) => PhaseProbe {
   const stopProfile = startCpuProfile(name);
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   const cpuStart = process.cpuUsage();
+  const loopStart = performance.eventLoopUtilization();
   let rssMax = 0;
   let heapMax = 0;
   let externalMax = 0;
@@ -299,14 +332,23 @@ function probe(name: string): () => PhaseProbe {
   };
   sample();
   const sampler = setInterval(sample, 20);
-  return () => {
+  return (loadCpuMs) => {
+    const eventLoopUtilization = eventLoopUtilizationSince(loopStart);
     clearInterval(sampler);
     sample();
     void stopProfile();
     histogram.disable();
     const cpu = process.cpuUsage(cpuStart);
     const mb = (bytes: number) => bytes / 1024 / 1024;
-    return { cpuMs: (cpu.user + cpu.system) / 1000, eventLoopMaxMs: histogram.max / 1e6, rssMaxMb: mb(rssMax), heapMaxMb: mb(heapMax), externalMaxMb: mb(externalMax) };
+    return {
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      loadCpuMs,
+      eventLoopUtilization,
+      eventLoopMaxMs: histogram.max / 1e6,
+      rssMaxMb: mb(rssMax),
+      heapMaxMb: mb(heapMax),
+      externalMaxMb: mb(externalMax),
+    };
   };
 }
 
@@ -440,10 +482,11 @@ async function loadProcess(): Promise<void> {
       }
     };
     send({ type: 'phase-start', phase });
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     await Promise.all(Array.from({ length: plan.connections }, connection));
     const durationMs = performance.now() - start;
-    send({ type: 'phase-end', phase });
+    send({ type: 'phase-end', phase, cpuMs: cpuMsSince(cpuStart) });
     latencies.sort((a, b) => a - b);
     return {
       requests: latencies.length + errors,
@@ -556,6 +599,7 @@ async function runStorm(
   watching.catch(() => undefined);
 
   send({ type: 'phase-start', phase: 'storm' });
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   const put = await call(
     agent,
@@ -574,7 +618,7 @@ async function runStorm(
   }, STORM_TIMEOUT_MS);
   await finished;
   clearTimeout(timeout);
-  send({ type: 'phase-end', phase: 'storm' });
+  send({ type: 'phase-end', phase: 'storm', cpuMs: cpuMsSince(cpuStart) });
   const sorted = pushToServed.sort((a, b) => a - b);
   return {
     lastModified,
@@ -593,6 +637,11 @@ async function runStorm(
       packageBytes,
     },
   };
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const cpu = process.cpuUsage(start);
+  return (cpu.user + cpu.system) / 1000;
 }
 
 if (require.main === module && process.argv[2] === LOAD_FLAG) {
