@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { compiledEntry, PROJECT_ROOT, removeCompiled, runEntry } from '../support/compiled-service';
+import { opensslVerify, passJsonOf, unzipPkpass } from '../support/pkpass';
 import { createThrowawayCerts } from '../support/throwaway-certs';
+import { SEED_FAMILY, PNG_BASE64 } from './passdock/passdock-app';
 import { dropTestDatabase, testAppConfig } from '../support/test-app-config';
 
 function freePort(): Promise<number> {
@@ -50,6 +52,61 @@ describe('starting the service', () => {
       expect(health?.status).toBe(200);
       expect(await health!.json()).toEqual({ status: 'ok', database: 'up' });
       expect(output).toMatch(/development/i);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(output).toContain('stopped');
+  }, 60_000);
+
+  it('signs passes on its package build thread and serves them', async () => {
+    const { env, dir } = testAppConfig();
+    cleanups.push(env);
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const serviceEnv = { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_BASE_URL: origin, PACKAGE_BUILD_THREADS: '2', LOG_LEVEL: 'info' };
+    const account = await runEntry('cli', ['account:create', '--name', 'Threads'], serviceEnv);
+    expect(account.code).toBe(0);
+    const { apiKey } = JSON.parse(account.stdout) as { apiKey: string };
+    const child = spawn(process.execPath, [compiledEntry('main')], { cwd: PROJECT_ROOT, env: serviceEnv });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      for (let attempt = 0; attempt < 150; attempt += 1) {
+        if ((await fetch(`${origin}/health`).catch(() => undefined))?.ok) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const template = await fetch(`${origin}/api/v1/templates?api_token=${apiKey}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ description: 'Boarding pass', icon: { filename: 'icon.png', data: PNG_BASE64 }, family: SEED_FAMILY }),
+      });
+      expect(template.status).toBe(201);
+      const { id: templateId } = (await template.json()) as { id: number };
+      // More passes at once than threads, so that both threads build and jobs queue behind them.
+      const downloads = await Promise.all(
+        Array.from({ length: 6 }, async (_, index) => {
+          const created = await fetch(`${origin}/api/v1/templates/${templateId}/passes?api_token=${apiKey}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ pass: { serial_number: `THREAD-${index}`, name: `Passenger ${index}`, from: 'SFO', to: 'JFK' } }),
+          });
+          expect(created.status).toBe(201);
+          const { download } = (await created.json()) as { download: string };
+          const response = await fetch(download);
+          expect(response.status).toBe(200);
+          return Buffer.from(await response.arrayBuffer());
+        }),
+      );
+      const caFile = join(dir, 'certs', 'wwdr.pem');
+      for (const [index, bytes] of downloads.entries()) {
+        const files = unzipPkpass(bytes);
+        expect(opensslVerify(files, caFile).ok).toBe(true);
+        expect(passJsonOf(files)).toMatchObject({ serialNumber: `THREAD-${index}`, passTypeIdentifier: 'pass.dev.passgate.local' });
+      }
+      expect(readFileSync(caFile, 'utf8')).toMatch(/BEGIN CERTIFICATE/);
     } finally {
       child.kill('SIGTERM');
     }

@@ -10,6 +10,11 @@ let outDir: string | undefined;
  * node_modules/.cache so that it resolves the project's packages like dist/ does.
  */
 export function compiledEntry(entry: 'main' | 'cli'): string {
+  return compiledFile(`${entry}.js`);
+}
+
+/** A file of the compiled src/ (`adapters/outbound/signing/pkpass-assembly.worker.js`), compiled once per test worker. */
+export function compiledFile(path: string): string {
   if (!outDir) {
     const cache = join(ROOT, 'node_modules', '.cache');
     mkdirSync(cache, { recursive: true });
@@ -20,7 +25,7 @@ export function compiledEntry(entry: 'main' | 'cli'): string {
       { cwd: ROOT, stdio: 'pipe' },
     );
   }
-  return join(outDir, `${entry}.js`);
+  return join(outDir, path);
 }
 
 /** Removes this worker's compiled output; call from afterAll. */

@@ -15,7 +15,7 @@ import { zipSync, type ZipOptions } from 'fflate';
  * Stored because the images are PNGs, already compressed, and the rest is a few kilobytes.
  * @see https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT
  */
-export function zipStored(entries: ReadonlyArray<readonly [name: string, bytes: Buffer]>, mtime: Date): Buffer {
+export function zipStored(entries: ReadonlyArray<readonly [name: string, bytes: Uint8Array]>, mtime: Date): Buffer {
   // The pass version's time rather than the build's: a package says when its content last changed.
   const options: ZipOptions = { level: 0, mtime };
   const files: Record<string, [Uint8Array, ZipOptions]> = {};

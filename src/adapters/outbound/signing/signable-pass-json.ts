@@ -1,6 +1,4 @@
 import { DomainError, DomainErrorCode } from '../../../domain/errors';
-import type { PackageInput } from '../../../domain/ports/pass-packager';
-import { buildPassJson, buildPackageFiles } from './pass-json';
 import { checkPassJson } from './passkit-schemas';
 import { passJsonInvalid } from './signing-errors';
 
@@ -11,8 +9,8 @@ const FIELD_SECTIONS = ['headerFields', 'primaryFields', 'secondaryFields', 'aux
 type JsonObject = Record<string, unknown>;
 
 /**
- * The pass.json bytes the reference packager (passkit-generator's PKPass) would sign for this input,
- * without going through PKPass: buildPassJson, checked against passkit-generator's PassProps schema
+ * The pass.json bytes the reference packager (passkit-generator's PKPass) would sign for this
+ * pass.json object (buildPassJson's), without going through PKPass: checked against passkit-generator's PassProps schema
  * exactly as the reference does (every problem → PASS_INVALID), then laid out the way PKPass writes
  * it back: the schema's value (defaults applied), the style dictionary moved last, its sections in
  * PKPass's order with `transitType` after them, and `additionalInfoFields` on event tickets.
@@ -21,9 +19,8 @@ type JsonObject = Record<string, unknown>;
  * packager's pass.json for every style, so a passkit-generator upgrade that changes its layout
  * shows up there.
  */
-export function signablePassJson(input: PackageInput, webServiceUrl: string): Buffer {
-  const serialNumber = input.pass.serialNumber;
-  const { problems, value } = checkPassJson(buildPassJson(input, webServiceUrl));
+export function signablePassJson(passJson: object, serialNumber: string): Buffer {
+  const { problems, value } = checkPassJson(passJson);
   if (problems.length > 0) throw passJsonInvalid(serialNumber, problems);
   const validated = value as JsonObject;
 
@@ -62,16 +59,17 @@ export function signablePassJson(input: PackageInput, webServiceUrl: string): Bu
 }
 
 /**
- * Every file of the package but manifest.json and signature, in the order the reference packager
+ * Every file of the package but manifest.json and signature (`files`: buildPackageFiles's, and the
+ * signable pass.json), in the order the reference packager
  * writes them: PKPass adds the files it is given last to first (pass.json after the images), then
  * the localizations last to first; empty files are left out as PKPass leaves them out. Keeping
  * that order makes manifest.json byte for byte the same as the reference's.
  */
-export function packageEntries(input: PackageInput, passJson: Buffer): Array<[name: string, bytes: Buffer]> {
-  const files = Object.entries(buildPackageFiles(input));
-  const isLocalization = ([name]: [string, Buffer]) => name.endsWith('.lproj/pass.strings');
-  const given: Array<[string, Buffer]> = [['pass.json', passJson], ...files.filter((file) => !isLocalization(file))];
-  const localizations = files.filter(isLocalization);
+export function packageEntries(files: Record<string, Uint8Array>, passJson: Buffer): Array<[name: string, bytes: Uint8Array]> {
+  const named = Object.entries(files);
+  const isLocalization = ([name]: [string, Uint8Array]) => name.endsWith('.lproj/pass.strings');
+  const given: Array<[string, Uint8Array]> = [['pass.json', passJson], ...named.filter((file) => !isLocalization(file))];
+  const localizations = named.filter(isLocalization);
   return [...given.reverse(), ...localizations.reverse()].filter(([, bytes]) => bytes.length > 0);
 }
 

@@ -9,10 +9,14 @@ import { MikroOrmPassPackageStore } from '../package-cache/mikro-orm-pass-packag
 import { CmsPersonalizationTokenSigner } from './cms-personalization-token.signer';
 import { NodeCryptoCertificateReader } from './node-crypto-certificate.reader';
 import { NodeCryptoPassPackager } from './node-crypto-pass.packager';
+import { WorkerThreadPassPackager } from './worker-thread-pass.packager';
 
 /**
  * Signing adapters; AppConfig comes from the global ConfigModule. Packages are made by the
- * node:crypto packager behind the package cache: memory bounded by PACKAGE_CACHE_MAX_BYTES, then
+ * node:crypto packager, on PACKAGE_BUILD_THREADS worker threads (WorkerThreadPassPackager) or, with
+ * 0, on the event loop (NodeCryptoPassPackager; also when the application runs from TypeScript
+ * sources, where there is no compiled thread file to start), behind the package cache: memory
+ * bounded by PACKAGE_CACHE_MAX_BYTES, then
  * the database, whose MikroORM instance the (global) MikroOrmModule provides; without one (this
  * module on its own, in tests) the cache keeps to memory. passkit-generator's packager
  * (PasskitGeneratorPassPackager) stays as the reference the tests and `npm run bench` compare with.
@@ -21,10 +25,18 @@ import { NodeCryptoPassPackager } from './node-crypto-pass.packager';
   providers: [
     NodeCryptoPassPackager,
     {
+      provide: WorkerThreadPassPackager,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        config.packageBuildThreads > 0 && WorkerThreadPassPackager.canStart()
+          ? new WorkerThreadPassPackager(config.webServiceUrl, config.packageBuildThreads)
+          : null,
+    },
+    {
       provide: PassPackager,
-      inject: [AppConfig, NodeCryptoPassPackager, { token: MikroORM, optional: true }],
-      useFactory: (config: AppConfig, packager: NodeCryptoPassPackager, orm: MikroORM | undefined) =>
-        new CachingPassPackager(packager, orm ? new MikroOrmPassPackageStore(orm) : null, {
+      inject: [AppConfig, NodeCryptoPassPackager, WorkerThreadPassPackager, { token: MikroORM, optional: true }],
+      useFactory: (config: AppConfig, onEventLoop: NodeCryptoPassPackager, onThreads: WorkerThreadPassPackager | null, orm: MikroORM | undefined) =>
+        new CachingPassPackager(onThreads ?? onEventLoop, orm ? new MikroOrmPassPackageStore(orm) : null, {
           maxBytes: config.packageCacheMaxBytes,
           webServiceUrl: config.webServiceUrl,
         }),

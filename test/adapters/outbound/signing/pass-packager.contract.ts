@@ -19,7 +19,11 @@ import { TEST_KEY_PASSPHRASE, ThrowawayCerts, throwawayCerts } from '../../../su
  * recompute the manifest's SHA-1 hashes, `openssl smime -verify` against the issuing CA, and
  * passgate's own verifier (chain, signing time, identifiers, passkit-generator's schema).
  */
-export function passPackagerContract(name: string, create: (config: AppConfig) => PassPackager): void {
+export function passPackagerContract(
+  name: string,
+  create: (config: AppConfig) => PassPackager,
+  close: (packager: PassPackager) => Promise<void> = () => Promise.resolve(),
+): void {
   describe(`${name} (PassPackager contract)`, () => {
     let certs: ThrowawayCerts;
     const config = loadAppConfig({ PUBLIC_BASE_URL: 'https://passes.test' }, '/tmp');
@@ -28,6 +32,8 @@ export function passPackagerContract(name: string, create: (config: AppConfig) =
     beforeAll(async () => {
       certs = await throwawayCerts();
     });
+
+    afterAll(() => close(packager));
 
     it('builds a package whose manifest hashes every file and whose signature openssl verifies against the CA', async () => {
       const input = packageInput(certs.material, {

@@ -7,6 +7,7 @@ import { MikroOrmPassPackageStore } from '../../../../src/adapters/outbound/pack
 import { PersistenceModule } from '../../../../src/adapters/outbound/persistence/persistence.module';
 import { NodeCryptoCertificateReader } from '../../../../src/adapters/outbound/signing/node-crypto-certificate.reader';
 import { SigningModule } from '../../../../src/adapters/outbound/signing/signing.module';
+import { WorkerThreadPassPackager } from '../../../../src/adapters/outbound/signing/worker-thread-pass.packager';
 import { loadAppConfig } from '../../../../src/config/app-config';
 import { ConfigModule } from '../../../../src/config/config.module';
 import { CertificateReader } from '../../../../src/domain/ports/certificate-reader';
@@ -23,6 +24,17 @@ describe('SigningModule', () => {
     expect((packager as CachingPassPackager).memoryUsage.maxBytes).toBe(1000);
     expect((packager as CachingPassPackager).store).toBeNull();
     expect(module.get(CertificateReader)).toBeInstanceOf(NodeCryptoCertificateReader);
+  });
+
+  it('builds packages on the event loop with PACKAGE_BUILD_THREADS=0, and when running from TypeScript sources', async () => {
+    for (const threads of ['0', '2']) {
+      const module = await Test.createTestingModule({
+        imports: [ConfigModule.forRoot(loadAppConfig({ PACKAGE_BUILD_THREADS: threads }, '/tmp')), SigningModule],
+      }).compile();
+      // Under jest this file is TypeScript: there is no compiled pkpass-assembly.worker.js beside it to start.
+      expect(module.get(WorkerThreadPassPackager)).toBeNull();
+      await module.close();
+    }
   });
 
   it('keeps packages in the database too when the application has one', async () => {

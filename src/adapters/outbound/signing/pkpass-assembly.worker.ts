@@ -1,0 +1,24 @@
+import { parentPort } from 'node:worker_threads';
+import { isDomainError } from '../../../domain/errors';
+import { assemblePkpass, ManifestSignerCache } from './pkpass-assembly';
+import type { PkpassAssemblyJob, PkpassAssemblyReply } from './worker-thread-pass.packager';
+
+/** A package build thread of WorkerThreadPassPackager: one job per message, one reply per job. */
+const signers = new ManifestSignerCache();
+
+async function build(job: PkpassAssemblyJob): Promise<PkpassAssemblyReply> {
+  try {
+    const bytes = await assemblePkpass(job.assembly, signers.signerFor(job.passTypeId, job.material));
+    return { id: job.id, bytes };
+  } catch (error) {
+    if (isDomainError(error)) return { id: job.id, error: { code: error.code, message: error.message, details: { ...error.details } } };
+    return { id: job.id, error: { message: error instanceof Error ? error.message : String(error) } };
+  }
+}
+
+parentPort!.on('message', (job: PkpassAssemblyJob) => {
+  // Copied, not transferred: a transferred zip would stay memory of this thread's malloc arena,
+  // and glibc returns what the event loop frees there to this thread only. Copied, each thread
+  // frees what it allocated (a push storm grew the service's RSS by 200 MB the other way).
+  void build(job).then((reply) => parentPort!.postMessage(reply));
+});

@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { OnApplicationShutdown } from '@nestjs/common';
+import { DomainError, DomainErrorCode } from '../../../domain/errors';
+import type { SigningMaterial } from '../../../domain/pass-type';
+import { PackageInput, PassPackager } from '../../../domain/ports/pass-packager';
+import { PkpassAssembly, pkpassAssemblyOf } from './pkpass-assembly';
+
+/** The compiled build thread next to this file (dist/); absent when this file runs as TypeScript source. */
+export const PKPASS_ASSEMBLY_WORKER_FILE = join(__dirname, 'pkpass-assembly.worker.js');
+
+/**
+ * A build leaves only short-lived garbage (the schema check's objects; the zip is handed over), so
+ * a small young generation does: V8's default lets each thread's grow to tens of megabytes.
+ */
+const BUILD_THREAD_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
+export interface PkpassAssemblyJob {
+  id: number;
+  assembly: PkpassAssembly;
+  passTypeId: number;
+  material: SigningMaterial;
+}
+
+export interface PkpassAssemblyReply {
+  id: number;
+  bytes?: Uint8Array;
+  /** A DomainError keeps its code and details across the thread; anything else its message. */
+  error?: { code?: DomainErrorCode; message: string; details?: Record<string, string | number> };
+}
+
+interface Pending {
+  resolve(bytes: Buffer): void;
+  reject(error: Error): void;
+}
+
+interface BuildThread {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+/**
+ * NodeCryptoPassPackager's build on worker threads: the event loop reads what a package is made
+ * of out of the pass, template and pass type (pkpassAssemblyOf, about 20 µs), and a thread does
+ * the rest (schema check, manifest, signature, zip: about 450 µs of the event loop's time per pass
+ * otherwise), so the Wallet web service and the APIs keep the event loop while passes are signed
+ * on another core. The same code builds the same bytes either way.
+ *
+ * Threads start on the first package and stay; each is referenced only while it has jobs, so an
+ * idle one never keeps the process alive. A thread that fails or exits fails its jobs, and the
+ * next package starts another. `onApplicationShutdown` (after the HTTP server has stopped taking
+ * requests) ends them.
+ */
+export class WorkerThreadPassPackager extends PassPackager implements OnApplicationShutdown {
+  private readonly threads: BuildThread[] = [];
+  private nextJobId = 1;
+
+  constructor(
+    private readonly webServiceUrl: string,
+    private readonly threadCount: number,
+    private readonly workerFile: string = PKPASS_ASSEMBLY_WORKER_FILE,
+  ) {
+    super();
+    if (!Number.isInteger(threadCount) || threadCount < 1) throw new Error(`a worker-thread packager needs at least one thread, not ${threadCount}`);
+  }
+
+  /** Whether the build thread's file exists: not when the application runs from TypeScript sources (jest). */
+  static canStart(workerFile: string = PKPASS_ASSEMBLY_WORKER_FILE): boolean {
+    return existsSync(workerFile);
+  }
+
+  async package(input: PackageInput): Promise<Buffer> {
+    const job: PkpassAssemblyJob = {
+      id: this.nextJobId++,
+      assembly: pkpassAssemblyOf(input, this.webServiceUrl),
+      passTypeId: input.passType.id,
+      material: {
+        certificatePem: input.passType.certificatePem,
+        privateKeyPem: input.passType.privateKeyPem,
+        privateKeyPassphrase: input.passType.privateKeyPassphrase,
+        wwdrCertificatePem: input.passType.wwdrCertificatePem,
+      },
+    };
+    const thread = this.threadFor();
+    return new Promise<Buffer>((resolve, reject) => {
+      if (thread.pending.size === 0) thread.worker.ref();
+      thread.pending.set(job.id, { resolve, reject });
+      thread.worker.postMessage(job);
+    });
+  }
+
+  /** How many threads are running now, and how many jobs they hold. */
+  get threadUsage(): { threads: number; jobs: number } {
+    return { threads: this.threads.length, jobs: this.threads.reduce((sum, thread) => sum + thread.pending.size, 0) };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const threads = this.threads.splice(0);
+    await Promise.all(threads.map((thread) => thread.worker.terminate()));
+    for (const thread of threads) fail(thread, new Error('the package build threads were stopped'));
+  }
+
+  /** An idle thread, else a new one while fewer than threadCount run, else the least busy. */
+  private threadFor(): BuildThread {
+    const idle = this.threads.find((thread) => thread.pending.size === 0);
+    if (idle) return idle;
+    if (this.threads.length < this.threadCount) return this.startThread();
+    return this.threads.reduce((least, thread) => (thread.pending.size < least.pending.size ? thread : least));
+  }
+
+  private startThread(): BuildThread {
+    const thread: BuildThread = { worker: new Worker(this.workerFile, { resourceLimits: BUILD_THREAD_LIMITS }), pending: new Map() };
+    thread.worker.unref();
+    thread.worker.on('message', (reply: PkpassAssemblyReply) => {
+      const pending = thread.pending.get(reply.id);
+      if (!pending) return;
+      thread.pending.delete(reply.id);
+      if (thread.pending.size === 0) thread.worker.unref();
+      if (reply.bytes) pending.resolve(Buffer.from(reply.bytes.buffer, reply.bytes.byteOffset, reply.bytes.byteLength));
+      else pending.reject(errorOf(reply.error));
+    });
+    const stop = (error: Error) => {
+      const index = this.threads.indexOf(thread);
+      if (index !== -1) this.threads.splice(index, 1);
+      fail(thread, error);
+    };
+    thread.worker.on('error', (error) => stop(new Error(`a package build thread failed: ${error.message}`)));
+    thread.worker.on('messageerror', (error) => {
+      stop(new Error(`a package build thread's answer could not be read: ${error.message}`));
+      void thread.worker.terminate();
+    });
+    thread.worker.on('exit', (code) => stop(new Error(`a package build thread stopped (exit code ${code})`)));
+    this.threads.push(thread);
+    return thread;
+  }
+}
+
+function fail(thread: BuildThread, error: Error): void {
+  for (const pending of thread.pending.values()) pending.reject(error);
+  thread.pending.clear();
+}
+
+function errorOf(error: PkpassAssemblyReply['error']): Error {
+  if (error?.code !== undefined) return new DomainError(error.code, error.message, error.details);
+  return new Error(error?.message ?? 'the package build thread answered without a package');
+}

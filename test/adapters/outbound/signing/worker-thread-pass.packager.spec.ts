@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WorkerThreadPassPackager } from '../../../../src/adapters/outbound/signing/worker-thread-pass.packager';
+import { loadAppConfig } from '../../../../src/config/app-config';
+import { compiledFile, removeCompiled } from '../../../support/compiled-service';
+import { opensslVerify, unzipPkpass } from '../../../support/pkpass';
+import { packageInput } from '../../../support/signing-fixtures';
+import { ThrowawayCerts, throwawayCerts } from '../../../support/throwaway-certs';
+
+/**
+ * What the PassPackager contract does not reach: the threads themselves. The contract
+ * (pass-packager.contract.spec.ts) checks the packages and errors this packager makes.
+ */
+describe('WorkerThreadPassPackager', () => {
+  const webServiceUrl = loadAppConfig({ PUBLIC_BASE_URL: 'https://passes.test' }, '/tmp').webServiceUrl;
+  let certs: ThrowawayCerts;
+  let directory: string;
+  let workerFile: string;
+  const packagers: WorkerThreadPassPackager[] = [];
+  const packagerWith = (threads: number, file = workerFile) => {
+    const packager = new WorkerThreadPassPackager(webServiceUrl, threads, file);
+    packagers.push(packager);
+    return packager;
+  };
+
+  beforeAll(async () => {
+    certs = await throwawayCerts();
+    directory = mkdtempSync(join(tmpdir(), 'passgate-build-threads-'));
+    workerFile = compiledFile('adapters/outbound/signing/pkpass-assembly.worker.js');
+  });
+
+  afterAll(async () => {
+    await Promise.all(packagers.map((packager) => packager.onApplicationShutdown()));
+    rmSync(directory, { recursive: true, force: true });
+    removeCompiled();
+  });
+
+  /** The real build thread, except that the job of the pass with serial number `serial` makes it do `behaviour`. */
+  function workerThat(behaviour: string, serial: string): string {
+    const file = join(directory, `${serial}.js`);
+    writeFileSync(
+      file,
+      `const { parentPort } = require('node:worker_threads');\n` +
+        `const on = parentPort.on.bind(parentPort);\n` +
+        `parentPort.on = (event, listener) => on(event, event !== 'message' ? listener : (job) => {\n` +
+        `  if (job.assembly.serialNumber !== ${JSON.stringify(serial)}) return listener(job);\n` +
+        `  ${behaviour}\n` +
+        `});\n` +
+        `require(${JSON.stringify(workerFile)});\n`,
+    );
+    return file;
+  }
+
+  const inputFor = (serialNumber: string) => {
+    const input = packageInput(certs.material);
+    input.pass.serialNumber = serialNumber;
+    return input;
+  };
+
+  it('starts threads on demand, up to its count, and builds packages openssl verifies', async () => {
+    const packager = packagerWith(2);
+    expect(packager.threadUsage).toEqual({ threads: 0, jobs: 0 });
+
+    const building = Array.from({ length: 6 }, (_, index) => packager.package(inputFor(`S-${index}`)));
+    expect(packager.threadUsage).toEqual({ threads: 2, jobs: 6 });
+    const packages = await Promise.all(building);
+
+    expect(packager.threadUsage).toEqual({ threads: 2, jobs: 0 });
+    for (const bytes of packages) expect(opensslVerify(unzipPkpass(bytes), certs.caFile).ok).toBe(true);
+  });
+
+  it('fails the jobs of a thread that exits, and starts another for the next package', async () => {
+    const packager = packagerWith(1, workerThat('process.exit(3);', 'CRASH'));
+    const crash = packager.package(inputFor('CRASH'));
+    const sameThread = packager.package(inputFor('QUEUED'));
+
+    await expect(crash).rejects.toThrow('a package build thread stopped (exit code 3)');
+    await expect(sameThread).rejects.toThrow('a package build thread stopped (exit code 3)');
+    expect(packager.threadUsage).toEqual({ threads: 0, jobs: 0 });
+
+    const bytes = await packager.package(inputFor('AFTER'));
+    expect(opensslVerify(unzipPkpass(bytes), certs.caFile).ok).toBe(true);
+    expect(packager.threadUsage.threads).toBe(1);
+  });
+
+  it('fails the jobs of a thread that throws, naming the error', async () => {
+    const packager = packagerWith(1, workerThat("throw new Error('out of sorts');", 'THROW'));
+
+    await expect(packager.package(inputFor('THROW'))).rejects.toThrow(
+      'a package build thread failed: out of sorts',
+    );
+    expect(packager.threadUsage).toEqual({ threads: 0, jobs: 0 });
+  });
+
+  it('stops its threads on application shutdown, failing what they still held', async () => {
+    const packager = packagerWith(1, workerThat('/* never answers */ return;', 'HANG'));
+    await packager.package(inputFor('WARM'));
+    const hanging = packager.package(inputFor('HANG'));
+
+    await packager.onApplicationShutdown();
+
+    await expect(hanging).rejects.toThrow(/package build thread/);
+    expect(packager.threadUsage).toEqual({ threads: 0, jobs: 0 });
+  });
+
+  it('refuses a thread count below one', () => {
+    expect(() => new WorkerThreadPassPackager(webServiceUrl, 0, workerFile)).toThrow(/at least one thread/);
+  });
+
+  it('cannot start from TypeScript sources, where the thread file is not compiled', () => {
+    expect(WorkerThreadPassPackager.canStart()).toBe(false);
+    expect(WorkerThreadPassPackager.canStart(workerFile)).toBe(true);
+  });
+});
