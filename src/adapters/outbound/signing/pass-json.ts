@@ -173,7 +173,8 @@ export function packageImages(input: PackageInput): Record<string, Buffer> {
   const files: Record<string, Buffer> = {};
   for (const name of Object.keys(images).sort()) {
     const kind = imageKindOf(name);
-    if (kind !== null && allowed.has(kind)) files[name] = Buffer.from(images[name]);
+    // A Buffer over the image's own bytes, not a copy: a package build only reads them.
+    if (kind !== null && allowed.has(kind)) files[name] = Buffer.from(images[name].buffer, images[name].byteOffset, images[name].byteLength);
   }
   return files;
 }
