@@ -1,16 +1,16 @@
 import type { CaseResult } from './scenario';
 
 /**
- * Rounds of a scenario's two cases, `fast#n` and `stock#n`, run alternating: a shared or virtual
- * machine's speed drifts by tens of per cent within a minute, so each figure is the median of the
- * rounds and the spread goes in the notes.
+ * Rounds of a scenario's cases, `fast#n` and `stock#n` (or the kinds given), run alternating: a
+ * shared or virtual machine's speed drifts by tens of per cent within a minute, so each figure is
+ * the median of the rounds and the spread goes in the notes.
  */
-export function caseNames(rounds: number): string[] {
-  return Array.from({ length: rounds }, (_, index) => [`fast#${index + 1}`, `stock#${index + 1}`]).flat();
+export function caseNames(rounds: number, kinds: readonly string[] = ['fast', 'stock']): string[] {
+  return Array.from({ length: rounds }, (_, index) => kinds.map((kind) => `${kind}#${index + 1}`)).flat();
 }
 
-export function kindOf(caseName: string): 'fast' | 'stock' {
-  return caseName.split('#')[0] as 'fast' | 'stock';
+export function kindOf(caseName: string): string {
+  return caseName.split('#')[0];
 }
 
 export function median(values: number[]): number {
@@ -26,7 +26,7 @@ export function percentile(sorted: readonly number[], fraction: number): number 
 
 /** The results of each kind's rounds, in round order, and the median of a metric over them. */
 export function roundsOf(results: Record<string, CaseResult>) {
-  const ofKind = (kind: 'fast' | 'stock') =>
+  const ofKind = (kind: string) =>
     Object.entries(results)
       .filter(([caseName]) => kindOf(caseName) === kind)
       .map(([, result]) => result);
@@ -38,5 +38,7 @@ export function roundsOf(results: Record<string, CaseResult>) {
     stockRounds,
     fast: (metric: string) => of(fastRounds, metric),
     stock: (metric: string) => of(stockRounds, metric),
+    roundsOfKind: ofKind,
+    medianOf: (kind: string, metric: string) => of(ofKind(kind), metric),
   };
 }

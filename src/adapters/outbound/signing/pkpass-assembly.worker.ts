@@ -9,7 +9,7 @@ const signers = new ManifestSignerCache();
 async function build(job: PkpassAssemblyJob): Promise<PkpassAssemblyReply> {
   try {
     const bytes = await assemblePkpass(job.assembly, signers.signerFor(job.passTypeId, job.material));
-    return { id: job.id, bytes };
+    return { id: job.id, bytes: bytes.toString('latin1') };
   } catch (error) {
     if (isDomainError(error)) return { id: job.id, error: { code: error.code, message: error.message, details: { ...error.details } } };
     return { id: job.id, error: { message: error instanceof Error ? error.message : String(error) } };
@@ -17,8 +17,5 @@ async function build(job: PkpassAssemblyJob): Promise<PkpassAssemblyReply> {
 }
 
 parentPort!.on('message', (job: PkpassAssemblyJob) => {
-  // Copied, not transferred: a transferred zip would stay memory of this thread's malloc arena,
-  // and glibc returns what the event loop frees there to this thread only. Copied, each thread
-  // frees what it allocated (a push storm grew the service's RSS by 200 MB the other way).
   void build(job).then((reply) => parentPort!.postMessage(reply));
 });
