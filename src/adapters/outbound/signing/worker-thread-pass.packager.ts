@@ -11,8 +11,9 @@ import { PkpassAssembly, pkpassAssemblyOf } from './pkpass-assembly';
 export const PKPASS_ASSEMBLY_WORKER_FILE = join(__dirname, 'pkpass-assembly.worker.js');
 
 /**
- * A build leaves only short-lived garbage (the schema check's objects; the zip is handed over), so
- * a small young generation does: V8's default lets each thread's grow to tens of megabytes.
+ * A build leaves only short-lived garbage (the schema check's objects, the job's copy and the
+ * package's), so a small young generation does: V8's default lets each thread's grow to tens of
+ * megabytes.
  */
 const BUILD_THREAD_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
@@ -51,10 +52,11 @@ interface BuildThread {
 
 /**
  * NodeCryptoPassPackager's build on worker threads: the event loop reads what a package is made
- * of out of the pass, template and pass type (pkpassAssemblyOf, about 20 µs), and a thread does
- * the rest (schema check, manifest, signature, zip: about 450 µs of the event loop's time per pass
- * otherwise), so the Wallet web service and the APIs keep the event loop while passes are signed
- * on another core. The same code builds the same bytes either way.
+ * of out of the pass, template and pass type (pkpassAssemblyOf) and hands it over, and a thread
+ * does the rest (schema check, manifest, signature, zip). The event loop then spends about 80-110
+ * µs per pass on it instead of about 390 µs (`npm run bench -- --only packager`), so the Wallet web
+ * service and the APIs keep it while passes are signed on another core. The same code builds the
+ * same bytes either way.
  *
  * Threads start on the first package and stay; each is referenced only while it has jobs, so an
  * idle one never keeps the process alive. A thread that fails or exits fails its jobs, and the
