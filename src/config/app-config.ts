@@ -56,7 +56,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /**
  * 32 MiB: about 1,100 packages of the seed's size. The database tier behind it serves a package in
- * about 46 µs on SQLite (`npm run bench`), a small part of a request; memory is the scarcer of the
+ * 46-88 µs on SQLite (`npm run bench`), a small part of a request; memory is the scarcer of the
  * two where the service runs within a few hundred megabytes. Raise it on PostgreSQL, where each
  * miss is a round trip, if memory allows.
  */
