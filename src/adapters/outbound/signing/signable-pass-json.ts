@@ -10,14 +10,14 @@ type JsonObject = Record<string, unknown>;
 
 /**
  * The pass.json bytes the reference packager (passkit-generator's PKPass) would sign for this
- * pass.json object (buildPassJson's), without going through PKPass: checked against passkit-generator's PassProps schema
- * exactly as the reference does (every problem → PASS_INVALID), then laid out the way PKPass writes
- * it back: the schema's value (defaults applied), the style dictionary moved last, its sections in
- * PKPass's order with `transitType` after them, and `additionalInfoFields` on event tickets.
- * Going through PKPass itself would cost a second schema validation per pass (about 0.5 ms here,
- * as much as the RSA signature); the signing tests compare the result with the reference
- * packager's pass.json for every style, so a passkit-generator upgrade that changes its layout
- * shows up there.
+ * pass.json object (buildPassJson's), without going through PKPass: checked against
+ * passkit-generator's PassProps schema exactly as the reference does (every problem →
+ * PASS_INVALID), then laid out the way PKPass writes it back: the schema's value (defaults
+ * applied), the style dictionary moved last, its sections in PKPass's order with `transitType`
+ * after them, and `additionalInfoFields` on event tickets. Going through PKPass itself would cost a
+ * second schema validation per pass (about 0.5 ms here, as much as the RSA signature); the signing
+ * tests compare the result with the reference packager's pass.json for every style, so a
+ * passkit-generator upgrade that changes its layout shows up there.
  */
 export function signablePassJson(passJson: object, serialNumber: string): Buffer {
   const { problems, value } = checkPassJson(passJson);
@@ -60,8 +60,7 @@ export function signablePassJson(passJson: object, serialNumber: string): Buffer
 
 /**
  * Every file of the package but manifest.json and signature (`files`: buildPackageFiles's, and the
- * signable pass.json), in the order the reference packager
- * writes them: PKPass adds the files it is given last to first (pass.json after the images), then
+ * signable pass.json), in the order the reference packager writes them: PKPass adds the files it is given last to first (pass.json after the images), then
  * the localizations last to first; empty files are left out as PKPass leaves them out. Keeping
  * that order makes manifest.json byte for byte the same as the reference's.
  */

@@ -16,10 +16,10 @@ import { WorkerThreadPassPackager } from './worker-thread-pass.packager';
  * node:crypto packager, on PACKAGE_BUILD_THREADS worker threads (WorkerThreadPassPackager) or, with
  * 0, on the event loop (NodeCryptoPassPackager; also when the application runs from TypeScript
  * sources, where there is no compiled thread file to start), behind the package cache: memory
- * bounded by PACKAGE_CACHE_MAX_BYTES, then
- * the database, whose MikroORM instance the (global) MikroOrmModule provides; without one (this
- * module on its own, in tests) the cache keeps to memory. passkit-generator's packager
- * (PasskitGeneratorPassPackager) stays as the reference the tests and `npm run bench` compare with.
+ * bounded by PACKAGE_CACHE_MAX_BYTES, then the database, whose MikroORM instance the (global)
+ * MikroOrmModule provides; without one (this module on its own, in tests) the cache keeps to
+ * memory. passkit-generator's packager (PasskitGeneratorPassPackager) stays as the reference the
+ * tests and `npm run bench` compare with.
  */
 @Module({
   providers: [
