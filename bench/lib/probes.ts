@@ -79,6 +79,42 @@ export function cpuCeilingPerSecond(serviceCpuMsPerOperation: number, loadCpuMsP
   return (availableParallelism() * 1000) / (serviceCpuMsPerOperation + loadCpuMsPerOperation);
 }
 
+/** A share (0.37) as a percentage ("37%"). */
+export function percent(share: number): string {
+  return `${(share * 100).toFixed(0)}%`;
+}
+
+/** Largest RSS, V8 heap (heapTotal) and memory outside it (Buffers: packages, sockets), in MB. */
+export interface MemoryPeaks {
+  rssMaxMb: number;
+  heapMaxMb: number;
+  externalMaxMb: number;
+}
+
+/**
+ * Samples this process's memory every 20 ms from now on; the returned function stops sampling
+ * (after one last sample) and gives the largest values seen.
+ */
+export function sampleMemory(): () => MemoryPeaks {
+  let rss = 0;
+  let heap = 0;
+  let external = 0;
+  const sample = () => {
+    const memory = process.memoryUsage();
+    rss = Math.max(rss, memory.rss);
+    heap = Math.max(heap, memory.heapTotal);
+    external = Math.max(external, memory.external);
+  };
+  sample();
+  const sampler = setInterval(sample, 20).unref();
+  return () => {
+    clearInterval(sampler);
+    sample();
+    const mb = (bytes: number) => bytes / 1024 / 1024;
+    return { rssMaxMb: mb(rss), heapMaxMb: mb(heap), externalMaxMb: mb(external) };
+  };
+}
+
 /** The share of the time since `start` (a performance.eventLoopUtilization() reading) that the event loop was running code. */
 export function eventLoopUtilizationSince(start: ReturnType<typeof performance.eventLoopUtilization>): number {
   return performance.eventLoopUtilization(start).utilization;

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type autocannon from 'autocannon';
 import type { AppConfig } from '../../src/config/app-config';
 import { startCpuProfile } from '../lib/cpu-profile';
-import { cpuCeilingPerSecond, eventLoopUtilizationSince } from '../lib/probes';
+import { cpuCeilingPerSecond, eventLoopUtilizationSince, percent, sampleMemory } from '../lib/probes';
 import { caseNames, kindOf, roundsOf } from '../lib/rounds';
 import { dropServiceSchema, seedAccountAndTemplate, serviceEnvironment } from '../lib/service-environment';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
@@ -102,14 +102,7 @@ export const passdockApiScenario: Scenario = {
       };
       const histogram = monitorEventLoopDelay({ resolution: 1 });
       // From the start of the warm-up: the peak RSS is the whole case's.
-      const memory = { rss: 0, heap: 0, external: 0 };
-      const sampleMemory = () => {
-        const usage = process.memoryUsage();
-        memory.rss = Math.max(memory.rss, usage.rss);
-        memory.heap = Math.max(memory.heap, usage.heapTotal);
-        memory.external = Math.max(memory.external, usage.external);
-      };
-      const sampler = setInterval(sampleMemory, 20).unref();
+      const stopSampling = sampleMemory();
       let cpuStart = process.cpuUsage();
       let cpu = { user: 0, system: 0 };
       let loopStart = performance.eventLoopUtilization();
@@ -128,7 +121,7 @@ export const passdockApiScenario: Scenario = {
         }
       });
       await stopProfile();
-      clearInterval(sampler);
+      const memory = stopSampling();
       const failures = load.non2xx + load.errors + load.timeouts + load.resets;
       if (failures > 0) {
         throw new Error(
@@ -158,9 +151,7 @@ export const passdockApiScenario: Scenario = {
         cpuCeilingPerSecond: cpuCeilingPerSecond(cpuMs / load.pairs, load.cpuMs / load.pairs),
         eventLoopUtilization,
         eventLoopMaxMs: histogram.max / 1e6,
-        rssMaxMb: memory.rss / 1024 / 1024,
-        heapMaxMb: memory.heap / 1024 / 1024,
-        externalMaxMb: memory.external / 1024 / 1024,
+        ...memory,
         connections: CONNECTIONS,
         packageBytes: sample.length,
         postgres: context.postgresUrl === null ? 0 : 1,
@@ -212,10 +203,6 @@ export const passdockApiScenario: Scenario = {
     ];
   },
 };
-
-function percent(share: number): string {
-  return `${(share * 100).toFixed(0)}%`;
-}
 
 /** The same application as createApp builds, with passkit-generator's packager in NodeCryptoPassPackager's place. */
 async function stockApp(config: AppConfig): Promise<NestFastifyApplication> {

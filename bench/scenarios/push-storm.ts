@@ -7,7 +7,7 @@ import { startCpuProfile } from '../lib/cpu-profile';
 import type { ApnsStandIn } from '../../test/support/apns-stand-in';
 import { refusedByStandIn } from '../lib/apns-stand-in-process';
 import type { InstalledDevice } from '../lib/installed-passes';
-import { cpuCeilingPerSecond, eventLoopUtilizationSince, peakRssMb } from '../lib/probes';
+import { cpuCeilingPerSecond, eventLoopUtilizationSince, type MemoryPeaks, peakRssMb, percent, sampleMemory } from '../lib/probes';
 import { median, percentile } from '../lib/rounds';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
 import { seedInstalledPassesElsewhere } from '../lib/seeding-process';
@@ -76,17 +76,13 @@ type LoadMessage =
   | { type: 'result'; storm: StormResult; cached: RoundResult; notModified: RoundResult };
 
 /** What the service's process measured of itself during one phase. */
-interface PhaseProbe {
+interface PhaseProbe extends MemoryPeaks {
   cpuMs: number;
   /** The devices' process's CPU over the same phase (the stand-in receiving the pushes included). */
   loadCpuMs: number;
   /** Share of the phase the service's event loop was running code. */
   eventLoopUtilization: number;
   eventLoopMaxMs: number;
-  rssMaxMb: number;
-  /** V8's heap (heapTotal) and memory outside it (Buffers: packages, sockets), each at its largest. */
-  heapMaxMb: number;
-  externalMaxMb: number;
 }
 
 /**
@@ -299,10 +295,6 @@ export const pushStormScenario: Scenario = {
   },
 };
 
-function percent(share: number): string {
-  return `${(share * 100).toFixed(0)}%`;
-}
-
 function ceilingNote(eventLoopUtilization: number, loadCpuUsPerRequest: number, ceilingPerSecond: number): string {
   return (
     `the service's event loop busy ${percent(eventLoopUtilization)} of the round; the devices' process ${loadCpuUsPerRequest.toFixed(0)} µs of CPU per request: ` +
@@ -321,33 +313,19 @@ function probe(name: string): (loadCpuMs: number) => PhaseProbe {
   histogram.enable();
   const cpuStart = process.cpuUsage();
   const loopStart = performance.eventLoopUtilization();
-  let rssMax = 0;
-  let heapMax = 0;
-  let externalMax = 0;
-  const sample = () => {
-    const memory = process.memoryUsage();
-    rssMax = Math.max(rssMax, memory.rss);
-    heapMax = Math.max(heapMax, memory.heapTotal);
-    externalMax = Math.max(externalMax, memory.external);
-  };
-  sample();
-  const sampler = setInterval(sample, 20);
+  const stopSampling = sampleMemory();
   return (loadCpuMs) => {
     const eventLoopUtilization = eventLoopUtilizationSince(loopStart);
-    clearInterval(sampler);
-    sample();
+    const memory = stopSampling();
     void stopProfile();
     histogram.disable();
     const cpu = process.cpuUsage(cpuStart);
-    const mb = (bytes: number) => bytes / 1024 / 1024;
     return {
       cpuMs: (cpu.user + cpu.system) / 1000,
       loadCpuMs,
       eventLoopUtilization,
       eventLoopMaxMs: histogram.max / 1e6,
-      rssMaxMb: mb(rssMax),
-      heapMaxMb: mb(heapMax),
-      externalMaxMb: mb(externalMax),
+      ...memory,
     };
   };
 }

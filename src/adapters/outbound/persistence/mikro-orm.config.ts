@@ -15,7 +15,6 @@ export interface PersistenceOptions {
   schema?: string;
 }
 
-
 /** Page cache of the pool's (writing) SQLite connection, in KiB. */
 export const WRITE_CONNECTION_CACHE_KIB = 4000;
 
