@@ -72,12 +72,18 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
     if (typeof queryOrKnex !== 'string' || queryOrKnex.includes('??') || !params.every(isBindable)) {
       return super.execute(queryOrKnex as string, params, method, ctx as never, loggerContext as never) as Promise<T>;
     }
-    await this.ensureConnection();
+    if (!this.connected) await this.ensureConnection();
     const sql = this.config.get('onQuery')(queryOrKnex, params);
     // Knex's raw() refuses undefined; MikroORM writes it as NULL.
     const bindings = params.map((value) => (value === undefined ? null : value));
-    // What the query log shows, as MikroORM's getSql would give it (SQLite's placeholders need no renumbering).
     const logger = this.config.getLogger();
+    // A read with no query log to write needs nothing of executeQuery (its timing feeds the log
+    // only): answered here, without its promises, which every Wallet request would pay for.
+    if (ctx === undefined && method === 'all' && !logger.isEnabled('query', loggerContext as never)) {
+      const rows = this.readCommitted(sql, bindings);
+      if (rows !== null) return rows as T;
+    }
+    // What the query log shows, as MikroORM's getSql would give it (SQLite's placeholders need no renumbering).
     const logged = logger.isEnabled('query-params', loggerContext as never) ? this.platform.formatQuery(sql, params) : sql;
     return this.executeQuery(
       logged,

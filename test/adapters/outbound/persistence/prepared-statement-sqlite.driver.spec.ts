@@ -120,6 +120,21 @@ describe('PreparedStatementSqliteDriver on a database file', () => {
     expect(await execute('select name from things order by id')).toEqual([{ name: 'committed' }, { name: 'uncommitted' }]);
   });
 
+  it("logs the reads it answers outside a transaction when MikroORM's query log is on, with their time and row count", async () => {
+    await execute('insert into things (name, size) values (?, ?)', ['logged', 1], 'run');
+    const logged: string[] = [];
+    await orm.close(true);
+    orm = await MikroORM.init({
+      ...createMikroOrmOptions(`sqlite:${join(directory, 'things.sqlite')}`),
+      discovery: { warnWhenNoEntities: false },
+      debug: ['query'],
+      // Colors stripped: MikroORM colours the log when the terminal can show them.
+      logger: (message: string) => logged.push(message.replace(/\u001b\[\d+m/g, '')),
+    });
+    expect(await execute('select name from things where size = ?', [1])).toEqual([{ name: 'logged' }]);
+    expect(logged).toEqual([expect.stringMatching(/select name from things where size = \? \[took \d+ ms, 1 result\]/)]);
+  });
+
   it('sends statements that write to the main connection, those that return rows too', async () => {
     const returned = await execute('insert into things (name, size) values (?, ?) returning id, name', ['returned', 3]);
     expect(returned).toEqual([{ id: 1, name: 'returned' }]);
