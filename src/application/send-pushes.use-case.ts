@@ -39,7 +39,11 @@ export class SendPushes {
     const jobs = await this.pushJobs.claim(limit, this.clock.now(), PUSH_LEASE_MS);
     const report: PushBatchReport = { claimed: jobs.length, delivered: 0, retried: 0, failed: 0, devicesForgotten: 0 };
     const byPassType = new Map<number, PushJob[]>();
-    for (const job of jobs) byPassType.set(job.passTypeId, [...(byPassType.get(job.passTypeId) ?? []), job]);
+    for (const job of jobs) {
+      const passTypeJobs = byPassType.get(job.passTypeId);
+      if (passTypeJobs === undefined) byPassType.set(job.passTypeId, [job]);
+      else passTypeJobs.push(job);
+    }
     await Promise.all(
       [...byPassType].map(async ([passTypeId, passTypeJobs]) => {
         const passType = await this.passTypes.findById(passTypeId);

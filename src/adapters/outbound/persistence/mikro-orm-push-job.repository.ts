@@ -109,10 +109,16 @@ export class MikroOrmPushJobRepository extends PushJobRepository {
 
   async markDelivered(jobIds: readonly number[], now: Date): Promise<void> {
     if (jobIds.length === 0) return;
-    await entityManagerFor(this.orm).nativeUpdate(
-      PushJobRecord,
-      { id: { $in: [...jobIds] } },
-      { state: 'delivered', finishedAt: now, lastStatus: 200, lastReason: null, attempts: raw('attempts + 1') as never },
+    // Parameterised SQL, not nativeUpdate: MikroORM's query builder costs more per batch of 500
+    // than SQLite's update, and on SQLite it wrote the ids and the time into the statement's text
+    // (a Date is no binding there), 2-10 ms on the event loop per batch, measured here.
+    const em = this.orm.em.getContext(false) as SqlEntityManager;
+    await executeSql(
+      em,
+      `update push_jobs set state = 'delivered', finished_at = ?, last_status = 200, last_reason = null, attempts = attempts + 1
+       where id in (${jobIds.map(() => '?').join(', ')})`,
+      [timeParameter(em, now), ...jobIds],
+      'run',
     );
   }
 
