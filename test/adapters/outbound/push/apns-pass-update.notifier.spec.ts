@@ -7,6 +7,7 @@ import { Notification, Provider } from '@parse/node-apn';
 import {
   ApnsPassUpdateNotifier,
   EMPTY_DICTIONARY_PAYLOAD,
+  SEND_SLICE,
 } from '../../../../src/adapters/outbound/push/apns-pass-update.notifier';
 import { LogPassUpdateNotifier } from '../../../../src/adapters/outbound/push/log-pass-update.notifier';
 import {
@@ -188,6 +189,35 @@ describe('ApnsPassUpdateNotifier (node-apn against a local APNs stand-in)', () =
     expect(new Set(pushes.map((push) => push.connection))).toEqual(new Set([standIn.connections]));
 
     await notifier.notify(passType, [aPushToken()]);
+    expect(standIn.connections - connectionsBefore).toBe(1);
+  });
+
+  it('hands node-apn a large call in slices with the event loop turning between them, all in flight on the one connection', async () => {
+    const notifier = aNotifier();
+    const tokens = Array.from({ length: 2 * SEND_SLICE + 1 }, aPushToken);
+    const events: string[] = [];
+    const send = Provider.prototype.send;
+    jest.spyOn(Provider.prototype, 'send').mockImplementation(function (this: Provider, notification, recipients) {
+      events.push(`send ${recipients.length}`);
+      return send.call(this, notification, recipients);
+    });
+    let turning = true;
+    const turn = () => {
+      if (!turning) return;
+      events.push('turn');
+      setImmediate(turn);
+    };
+    const connectionsBefore = standIn.connections;
+    setImmediate(turn);
+
+    const results = await notifier.notify(passType, tokens);
+    turning = false;
+
+    expect(results.every((result) => result.outcome.kind === 'delivered')).toBe(true);
+    expect(events.filter((event) => event.startsWith('send'))).toEqual([`send ${SEND_SLICE}`, `send ${SEND_SLICE}`, 'send 1']);
+    const sends = events.flatMap((event, index) => (event.startsWith('send') ? [index] : []));
+    for (let next = 1; next < sends.length; next += 1) expect(events.slice(sends[next - 1], sends[next])).toContain('turn');
+    // The next slice goes out before the previous one is answered: they share the connection.
     expect(standIn.connections - connectionsBefore).toBe(1);
   });
 
