@@ -62,12 +62,41 @@ describe('WorkerThreadPassPackager', () => {
     const packager = packagerWith(2);
     expect(packager.threadUsage).toEqual({ threads: 0, jobs: 0 });
 
-    const building = Array.from({ length: 6 }, (_, index) => packager.package(inputFor(`S-${index}`)));
+    // An image large enough to reach the thread in shared memory, the same one for every pass.
+    const logo = Buffer.alloc(4096, 7);
+    const inputs = Array.from({ length: 6 }, (_, index) => {
+      const input = inputFor(`S-${index}`);
+      input.template.images = { ...input.template.images, 'logo@2x.png': logo };
+      return input;
+    });
+    const building = inputs.map((input) => packager.package(input));
     expect(packager.threadUsage).toEqual({ threads: 2, jobs: 6 });
     const packages = await Promise.all(building);
 
     expect(packager.threadUsage).toEqual({ threads: 2, jobs: 0 });
-    for (const bytes of packages) expect(opensslVerify(unzipPkpass(bytes), certs.caFile).ok).toBe(true);
+    for (const bytes of packages) {
+      const files = unzipPkpass(bytes);
+      expect(opensslVerify(files, certs.caFile).ok).toBe(true);
+      expect(files['logo@2x.png']).toEqual(logo);
+    }
+  });
+
+  it('hands the thread images of 1 KiB or more in shared memory and smaller files as copies', async () => {
+    const describeFiles =
+      'parentPort.postMessage({ id: job.id, bytes: JSON.stringify(Object.entries(job.assembly.files).map(' +
+      '([name, bytes]) => [name, bytes.byteLength, bytes.buffer instanceof SharedArrayBuffer])) });';
+    const packager = packagerWith(1, workerThat(describeFiles, 'PROBE'));
+    const input = inputFor('PROBE');
+    // The probe answers before any build: the image's bytes need only their size.
+    input.template.images = { ...input.template.images, 'logo@2x.png': Buffer.alloc(4096, 1) };
+    input.template.localizations = { fr: { Gate: 'Porte' } };
+
+    const files = JSON.parse((await packager.package(input)).toString('latin1')) as Array<[string, number, boolean]>;
+
+    expect(files.map(([name]) => name).sort()).toEqual([...Object.keys(input.template.images), 'fr.lproj/pass.strings'].sort());
+    for (const [name, size, shared] of files) expect([name, shared]).toEqual([name, size >= 1024]);
+    expect(files.filter(([, , shared]) => shared).length).toBeGreaterThan(0);
+    expect(files.filter(([, , shared]) => !shared).length).toBeGreaterThan(0);
   });
 
   it('fails the jobs of a thread that exits, and starts another for the next package', async () => {
