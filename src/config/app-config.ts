@@ -62,7 +62,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  */
 const DEFAULT_PACKAGE_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 
-/** Each build thread is a V8 instance of its own (about 15 MB of RSS idle); more than a few is a typo. */
+/** Each build thread is a V8 instance of its own (about 15 MB of RSS idle, 20-30 MB building); more than a few is a typo. */
 const MAX_PACKAGE_BUILD_THREADS = 16;
 
 /** Reads and validates the environment; every problem is reported at once, each naming its variable. */

@@ -4,7 +4,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import { PushJobRepository } from '../../../domain/ports/push-job.repository';
 import type { PushJob } from '../../../domain/push';
 import { isPostgres } from './migrations/platform';
-import { entityManagerFor, executeSql } from './mikro-orm-repository';
+import { entityManagerFor, executeSql, executeSqlInContext } from './mikro-orm-repository';
 import { PushJobRecord } from './schemas/push-job.schema';
 
 /**
@@ -112,12 +112,11 @@ export class MikroOrmPushJobRepository extends PushJobRepository {
     // Parameterised SQL, not nativeUpdate: MikroORM's query builder costs more per batch of 500
     // than SQLite's update, and on SQLite it wrote the ids and the time into the statement's text
     // (a Date is no binding there), 2-10 ms on the event loop per batch, measured here.
-    const em = this.orm.em.getContext(false) as SqlEntityManager;
-    await executeSql(
-      em,
+    await executeSqlInContext(
+      this.orm,
       `update push_jobs set state = 'delivered', finished_at = ?, last_status = 200, last_reason = null, attempts = attempts + 1
        where id in (${jobIds.map(() => '?').join(', ')})`,
-      [timeParameter(em, now), ...jobIds],
+      [timeParameter(this.orm.em as SqlEntityManager, now), ...jobIds],
       'run',
     );
   }

@@ -52,7 +52,7 @@ class PassUpdateNotification extends Notification {
  * Pushes handed to node-apn at a time; the event loop runs between slices, all of them in flight
  * together on the one connection. node-apn opens the HTTP/2 stream of every push of a send()
  * synchronously, 100-300 µs each here: a batch of 500 in one send() held the event loop for
- * 100-300 ms, and every device request of a push storm waited behind it.
+ * 250-300 ms, and every device request of a push storm waited behind it.
  */
 export const SEND_SLICE = 50;
 

@@ -60,9 +60,10 @@ export function signablePassJson(passJson: object, serialNumber: string): Buffer
 
 /**
  * Every file of the package but manifest.json and signature (`files`: buildPackageFiles's, and the
- * signable pass.json), in the order the reference packager writes them: PKPass adds the files it is given last to first (pass.json after the images), then
- * the localizations last to first; empty files are left out as PKPass leaves them out. Keeping
- * that order makes manifest.json byte for byte the same as the reference's.
+ * signable pass.json), in the order the reference packager writes them: PKPass adds the files it
+ * is given last to first (pass.json after the images), then the localizations last to first;
+ * empty files are left out as PKPass leaves them out. Keeping that order makes manifest.json byte
+ * for byte the same as the reference's.
  */
 export function packageEntries(files: Record<string, Uint8Array>, passJson: Buffer): Array<[name: string, bytes: Uint8Array]> {
   const named = Object.entries(files);
