@@ -55,12 +55,15 @@ export class ConfigurationError extends Error {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
- * 32 MiB: about 1,100 packages of the seed's size. The database tier behind it serves a package in
+ * 16 MiB: about 590 packages of the seed's size. The database tier behind it serves a package in
  * 46-88 µs on SQLite (`npm run bench`), a small part of a request; memory is the scarcer of the
- * two where the service runs within a few hundred megabytes. Raise it on PostgreSQL, where each
- * miss is a round trip, if memory allows.
+ * two where the service runs within a few hundred megabytes. A package in this tier costs about
+ * twice its size at the peak: it lives long enough to reach V8's old generation, and once evicted
+ * its bytes (outside V8's heap) wait for a full collection (Passdock API benchmark, peak RSS of
+ * three rounds: 317-356 MB with this tier off, 343-378 MB at 16 MiB, 338-407 MB at 32 MiB). Raise
+ * it on PostgreSQL, where each miss is a round trip, if memory allows.
  */
-const DEFAULT_PACKAGE_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+const DEFAULT_PACKAGE_CACHE_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Each build thread is a V8 instance of its own (about 15 MB of RSS idle, 20-30 MB building); more than a few is a typo. */
 const MAX_PACKAGE_BUILD_THREADS = 16;

@@ -1,8 +1,8 @@
 import { ConfigurationError, loadAppConfig } from '../../src/config/app-config';
 
 describe('PACKAGE_CACHE_MAX_BYTES', () => {
-  it('defaults to 32 MiB and takes any whole number of bytes, 0 included', () => {
-    expect(loadAppConfig({}, '/srv').packageCacheMaxBytes).toBe(32 * 1024 * 1024);
+  it('defaults to 16 MiB and takes any whole number of bytes, 0 included', () => {
+    expect(loadAppConfig({}, '/srv').packageCacheMaxBytes).toBe(16 * 1024 * 1024);
     expect(loadAppConfig({ PACKAGE_CACHE_MAX_BYTES: '1048576' }, '/srv').packageCacheMaxBytes).toBe(1048576);
     expect(loadAppConfig({ PACKAGE_CACHE_MAX_BYTES: '0' }, '/srv').packageCacheMaxBytes).toBe(0);
   });
