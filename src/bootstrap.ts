@@ -7,6 +7,7 @@ import { installSkycoreTransport } from './adapters/inbound/skycore/skycore-tran
 import { SKYCORE_MAX_XML_BYTES } from './adapters/inbound/skycore/skycore-xml';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { installRequestLog, SERVICE_LOGGER } from './request-log';
 
 /**
  * Bodies Wallet sends are small (a push token, personalization answers, a batch of about fifty log
@@ -38,12 +39,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 }
 
 /**
- * Everything createApp does once the application object exists: logger, body parsers, the
+ * Everything createApp does once the application object exists: logger, request log, body parsers, the
  * Skycore transport, Swagger, init. Exported for an application built from AppModule another way
  * (`npm run bench` builds one with a provider overridden, for its stock-packager baseline).
  */
 export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
   app.useLogger(app.get(Logger));
+  installRequestLog(app.getHttpAdapter().getInstance(), app.get(SERVICE_LOGGER));
   await registerBodyParsers(app);
   installSkycoreTransport(app);
   const document = SwaggerModule.createDocument(

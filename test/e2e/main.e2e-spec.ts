@@ -112,6 +112,17 @@ describe('starting the service', () => {
     }
     expect(await exited).toBe(0);
     expect(output).toContain('stopped');
+    // The request log (LOG_LEVEL=info): one line per request, the API key replaced in its URL.
+    const requestLines = output
+      .split('\n')
+      .filter((line) => line.includes('"request completed"'))
+      .map((line) => JSON.parse(line) as { req: { method: string; url: string }; res: { statusCode: number } });
+    expect(requestLines).toContainEqual(
+      expect.objectContaining({ req: expect.objectContaining({ method: 'POST', url: '/api/v1/templates?api_token=[redacted]' }), res: { statusCode: 201 } }),
+    );
+    const downloadLines = requestLines.filter((line) => line.req.method === 'GET' && /^\/passes\/\d+\/[^/]+\.pkpass$/.test(line.req.url));
+    expect(downloadLines.map((line) => line.res.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(output).not.toContain(apiKey);
   }, 60_000);
 
   it('names the variable when the configuration is bad', async () => {

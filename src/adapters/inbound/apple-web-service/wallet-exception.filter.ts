@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDomainError } from '../../../domain/errors';
 import { WALLET_STATUS } from './wallet-errors';
 
@@ -23,7 +23,8 @@ export class WalletExceptionFilter implements ExceptionFilter {
       reason = exception.message;
     }
     if (status >= 500) {
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+      const request = host.switchToHttp().getRequest<FastifyRequest>();
+      this.logger.error({ reqId: request.id, err: exception }, 'Wallet request failed');
       reason = 'Internal server error';
     }
     void reply.status(status).header('cache-control', 'no-store').send({ reason });

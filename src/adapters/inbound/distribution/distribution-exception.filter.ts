@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainErrorCode, isDomainError } from '../../../domain/errors';
 
 /**
@@ -17,7 +17,10 @@ export class DistributionExceptionFilter implements ExceptionFilter {
       (isDomainError(exception) &&
         (exception.code === DomainErrorCode.PassNotFound || exception.code === DomainErrorCode.TemplateNotFound)) ||
       (exception instanceof HttpException && exception.getStatus() === 404);
-    if (!notFound) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (!notFound) {
+      const request = host.switchToHttp().getRequest<FastifyRequest>();
+      this.logger.error({ reqId: request.id, err: exception }, 'Pass link request failed');
+    }
     void reply
       .status(notFound ? 404 : 500)
       .header('content-type', 'text/plain; charset=utf-8')

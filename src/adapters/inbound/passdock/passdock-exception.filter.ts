@@ -17,10 +17,10 @@ export class PassdockExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    sendPassdockProblems(http.getResponse<FastifyReply>(), passdockParamsOf(request).flag('errors'), this.problemsOf(exception));
+    sendPassdockProblems(http.getResponse<FastifyReply>(), passdockParamsOf(request).flag('errors'), this.problemsOf(exception, request));
   }
 
-  private problemsOf(exception: unknown): readonly Problem[] {
+  private problemsOf(exception: unknown, request: FastifyRequest): readonly Problem[] {
     if (exception instanceof PassdockRequestError) return exception.problems;
     if (isDomainError(exception)) return [problemOfDomainError(exception)];
     if (exception instanceof HttpException && exception.getStatus() === 404) {
@@ -32,7 +32,8 @@ export class PassdockExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       return [{ code: RequestProblemCode.MalformedRequest, field: null, message: exception.message }];
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    // reqId: the request log's id for the same request (request-log.ts).
+    this.logger.error({ reqId: request.id, err: exception }, 'Passdock request failed');
     return [{ code: RequestProblemCode.InternalError, field: null, message: 'Internal error.' }];
   }
 }

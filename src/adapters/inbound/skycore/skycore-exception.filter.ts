@@ -26,7 +26,7 @@ export class SkycoreExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const action = (request as WithAction)[ACTION] ?? null;
     const { failure, internal } = failureFor(error, action);
-    if (internal) this.logger.error({ err: error, action, code: failure.code }, 'Skycore action failed');
+    if (internal) this.logger.error({ reqId: request.id, err: error, action, code: failure.code }, 'Skycore action failed');
     void http.getResponse<FastifyReply>().code(200).header('content-type', SKYCORE_CONTENT_TYPE).send(failureXml(failure));
   }
 }
