@@ -17,6 +17,12 @@ import { benchPassType, seedPass, seedTemplate } from '../lib/seed-pass';
 
 const CONCURRENCY = 8;
 const WARM_UP = 200;
+/**
+ * A memory tier that holds every package of the scenario (1,000 of 28 KiB), so that "from memory"
+ * measures the tier rather than its size: with the service's default (PACKAGE_CACHE_MAX_BYTES,
+ * 16 MiB) a round over 1,000 passes would find each evicted by the time it comes round again.
+ */
+const MEMORY_TIER_BYTES = 48 * 1024 * 1024;
 
 /**
  * The package cache in front of the default packager, over the database (SQLite, or PostgreSQL
@@ -47,7 +53,7 @@ export const packageCacheScenario: Scenario = {
 
       const config = loadAppConfig({ PUBLIC_BASE_URL: 'https://passes.bench.test' }, context.workDir);
       const store = new MikroOrmPassPackageStore(orm);
-      const options = { maxBytes: config.packageCacheMaxBytes, webServiceUrl: config.webServiceUrl };
+      const options = { maxBytes: MEMORY_TIER_BYTES, webServiceUrl: config.webServiceUrl };
       const first = new CachingPassPackager(new NodeCryptoPassPackager(config), store, options);
       const all = { durationMs: 0, concurrency: CONCURRENCY, minCount: passCount, maxCount: passCount };
       // Warm-up on passes of their own: JIT, the signer's parsed material, the database connections.
@@ -97,7 +103,12 @@ export const packageCacheScenario: Scenario = {
         value: tiers.signAndStorePerSecond,
         note: `${tiers.passes} passes, ${CONCURRENCY} in flight, until the database has them all; ${tiers.skippedWrites} writes left out (more than 64 under way)`,
       },
-      { figure: 'cached package from memory', unit: 'passes/s', value: tiers.memoryHitsPerSecond },
+      {
+        figure: 'cached package from memory',
+        unit: 'passes/s',
+        value: tiers.memoryHitsPerSecond,
+        note: `a memory tier of ${MEMORY_TIER_BYTES / 1024 / 1024} MiB, which holds all ${tiers.passes} (the service's default is smaller: PACKAGE_CACHE_MAX_BYTES)`,
+      },
       {
         figure: `cached package from ${database} after a restart (no signing)`,
         unit: 'passes/s',
