@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import fastify from 'fastify';
 import {
   createServiceLogger,
@@ -80,6 +82,29 @@ describe('installRequestLog', () => {
       [50, 500],
     ]);
     await server.close();
+  });
+
+  it('writes a line for a request whose client left before the answer', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const server = fastify();
+    installRequestLog(server, createServiceLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) }));
+    let answer: (() => void) | null = null;
+    server.get('/wallet/v1/passes/:type/:serial', () => new Promise<string>((resolve) => (answer = () => resolve('late'))));
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = server.server.address() as AddressInfo;
+    const until = async (done: () => boolean) => {
+      for (let waited = 0; !done() && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+
+    const socket = connect(port, '127.0.0.1');
+    socket.write('GET /wallet/v1/passes/pass.x/S1?api_token=pg_secret HTTP/1.1\r\nHost: x\r\n\r\n');
+    await until(() => answer !== null);
+    socket.destroy();
+    await until(() => lines.length > 0);
+    answer!();
+    await server.close();
+
+    expect(lines[0]).toMatchObject({ level: 30, msg: 'request aborted', req: { method: 'GET', url: '/wallet/v1/passes/pass.x/S1?api_token=[redacted]' } });
   });
 
   it('takes pino-http’s levels by status', () => {
