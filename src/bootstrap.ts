@@ -39,9 +39,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 }
 
 /**
- * Everything createApp does once the application object exists: logger, request log, body parsers, the
- * Skycore transport, Swagger, init. Exported for an application built from AppModule another way
- * (`npm run bench` builds one with a provider overridden, for its stock-packager baseline).
+ * Everything createApp does once the application object exists: logger, request log, body
+ * parsers, the Skycore transport, Swagger, init. Exported for an application built from AppModule
+ * another way (`npm run bench` builds one with a provider overridden, for its stock-packager
+ * baseline).
  */
 export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
   app.useLogger(app.get(Logger));

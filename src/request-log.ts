@@ -58,14 +58,14 @@ export function requestLogLevel(statusCode: number): Level {
 
 /**
  * One line per answered request ("request completed": id, method, redacted URL, status, response
- * time in ms) and one per request its client left unanswered ("request aborted"), written by Fastify hooks rather than pino-http's Nest middleware. That middleware
- * cost about 50 µs of every request whether or not its line was written: a child logger with the
- * request serialized and redacted, listeners on the response, @fastify/middie to run a Nest
- * middleware at all, and nestjs-pino's AsyncLocalStorage scope. A Wallet 304 took 130 µs of the
- * service's CPU with it and 76 µs with this hook (`npm run bench -- --only push-storm`, LOG_LEVEL
- * error). A request whose line is below the level costs a level check here. The application's own
- * logs no longer carry the request they were written in; the exception filters name it (`reqId`)
- * where they log an error.
+ * time in ms) and one per request its client left unanswered ("request aborted"), written by
+ * Fastify hooks rather than pino-http's Nest middleware. That middleware cost about 50 µs of every
+ * request whether or not its line was written: a child logger with the request serialized and
+ * redacted, listeners on the response, @fastify/middie to run a Nest middleware at all, and
+ * nestjs-pino's AsyncLocalStorage scope. A Wallet 304 took 130 µs of the service's CPU with it and
+ * 76 µs with this hook (`npm run bench -- --only push-storm`, LOG_LEVEL error). A request whose line
+ * is below the level costs a level check here. The application's own logs no longer carry the
+ * request they were written in; the exception filters name it (`reqId`) where they log an error.
  */
 export function installRequestLog(fastify: FastifyInstance, logger: PinoLogger): void {
   fastify.addHook('onResponse', (request, reply, done) => {
