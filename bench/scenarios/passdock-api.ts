@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type autocannon from 'autocannon';
 import type { AppConfig } from '../../src/config/app-config';
 import { startCpuProfile } from '../lib/cpu-profile';
-import { cpuCeilingPerSecond, eventLoopUtilizationSince, percent, sampleMemory } from '../lib/probes';
+import { cpuCeilingPerSecond, eventLoopUtilizationSince, percent, SAMPLE_INTERVAL_MS, sampleMemory } from '../lib/probes';
 import { caseNames, kindOf, roundsOf } from '../lib/rounds';
 import { dropServiceSchema, seedAccountAndTemplate, serviceEnvironment } from '../lib/service-environment';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
@@ -196,7 +196,7 @@ export const passdockApiScenario: Scenario = {
         target: { text: '≤ 400 MB', met: peak(fastRounds) <= 400 },
         note:
           `getrusage maxrss of the service process (the load generator is another process), largest of the ${ROUNDS} rounds; ` +
-          `sampled every 20 ms: RSS up to ${Math.max(...fastRounds.map((result) => result.metrics.rssMaxMb)).toFixed(0)} MB, ` +
+          `sampled every ${SAMPLE_INTERVAL_MS} ms: RSS up to ${Math.max(...fastRounds.map((result) => result.metrics.rssMaxMb)).toFixed(0)} MB, ` +
           `V8 heap up to ${Math.max(...fastRounds.map((result) => result.metrics.heapMaxMb)).toFixed(0)} MB, ` +
           `Buffers up to ${Math.max(...fastRounds.map((result) => result.metrics.externalMaxMb)).toFixed(0)} MB`,
       },
