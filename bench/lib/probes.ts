@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
@@ -50,6 +51,29 @@ export async function timedPhase(
     eventLoopP99Ms: histogram.percentile(99) / 1e6,
   };
 }
+
+/**
+ * CPU time of this process's main thread alone (the event loop's), user plus system, in ms; null
+ * where there is no /proc. process.cpuUsage() counts every thread (build thread, SQLite's
+ * background thread, libuv's pool); Node 20 has no threadCpuUsage(). The kernel counts it in
+ * clock ticks (10 ms), plenty over a phase of seconds.
+ * @see https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html
+ */
+export function mainThreadCpuMs(): number | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'latin1');
+  } catch {
+    return null;
+  }
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ: 100 on every Linux architecture Node runs on (`getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Peak resident set size of this process so far, in MB (getrusage reports KiB). */
 export function peakRssMb(): number {

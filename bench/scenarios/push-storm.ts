@@ -7,7 +7,7 @@ import { startCpuProfile } from '../lib/cpu-profile';
 import type { ApnsStandIn } from '../../test/support/apns-stand-in';
 import { refusedByStandIn } from '../lib/apns-stand-in-process';
 import type { InstalledDevice } from '../lib/installed-passes';
-import { cpuCeilingPerSecond, eventLoopUtilizationSince, type MemoryPeaks, peakRssMb, percent, sampleMemory } from '../lib/probes';
+import { cpuCeilingPerSecond, eventLoopUtilizationSince, mainThreadCpuMs, type MemoryPeaks, peakRssMb, percent, sampleMemory } from '../lib/probes';
 import { median, percentile } from '../lib/rounds';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
 import { seedInstalledPassesElsewhere } from '../lib/seeding-process';
@@ -78,6 +78,8 @@ type LoadMessage =
 /** What the service's process measured of itself during one phase. */
 interface PhaseProbe extends MemoryPeaks {
   cpuMs: number;
+  /** Of cpuMs, the event loop's thread's; null without /proc. */
+  mainThreadCpuMs: number | null;
   /** The devices' process's CPU over the same phase (the stand-in receiving the pushes included). */
   loadCpuMs: number;
   /** Share of the phase the service's event loop was running code. */
@@ -172,7 +174,7 @@ export const pushStormScenario: Scenario = {
 
       const perSecond = (round: RoundResult) => (round.requests * 1000) / round.durationMs;
       const phase = (name: Phase) =>
-        probes[name] ?? { cpuMs: 0, loadCpuMs: 0, eventLoopUtilization: 0, eventLoopMaxMs: 0, rssMaxMb: 0, heapMaxMb: 0, externalMaxMb: 0 };
+        probes[name] ?? { cpuMs: 0, mainThreadCpuMs: null, loadCpuMs: 0, eventLoopUtilization: 0, eventLoopMaxMs: 0, rssMaxMb: 0, heapMaxMb: 0, externalMaxMb: 0 };
       const ceiling = (name: Phase, operations: number) => cpuCeilingPerSecond(phase(name).cpuMs / operations, phase(name).loadCpuMs / operations);
       return {
         devices: count,
@@ -185,6 +187,7 @@ export const pushStormScenario: Scenario = {
         stormPushToServedP99Ms: storm.pushToServedP99Ms,
         stormDevicesPerSecond: (count * 1000) / storm.durationMs,
         stormCpuMsPerDevice: phase('storm').cpuMs / count,
+        stormMainThreadCpuMsPerDevice: perOperation(phase('storm').mainThreadCpuMs, count),
         stormEventLoopMaxMs: phase('storm').eventLoopMaxMs,
         stormLoadCpuMsPerDevice: phase('storm').loadCpuMs / count,
         stormEventLoopUtilization: phase('storm').eventLoopUtilization,
@@ -196,6 +199,7 @@ export const pushStormScenario: Scenario = {
         cachedLatencyP50Ms: cached.latencyP50Ms,
         cachedLatencyP99Ms: cached.latencyP99Ms,
         cachedCpuUsPerRequest: (phase('cached').cpuMs * 1000) / cached.requests,
+        cachedMainThreadCpuUsPerRequest: perOperation(phase('cached').mainThreadCpuMs, cached.requests / 1000),
         cachedEventLoopMaxMs: phase('cached').eventLoopMaxMs,
         cachedLoadCpuUsPerRequest: (phase('cached').loadCpuMs * 1000) / cached.requests,
         cachedEventLoopUtilization: phase('cached').eventLoopUtilization,
@@ -205,6 +209,7 @@ export const pushStormScenario: Scenario = {
         notModifiedLatencyP50Ms: notModified.latencyP50Ms,
         notModifiedLatencyP99Ms: notModified.latencyP99Ms,
         notModifiedCpuUsPerRequest: (phase('notModified').cpuMs * 1000) / notModified.requests,
+        notModifiedMainThreadCpuUsPerRequest: perOperation(phase('notModified').mainThreadCpuMs, notModified.requests / 1000),
         notModifiedEventLoopMaxMs: phase('notModified').eventLoopMaxMs,
         notModifiedLoadCpuUsPerRequest: (phase('notModified').loadCpuMs * 1000) / notModified.requests,
         notModifiedEventLoopUtilization: phase('notModified').eventLoopUtilization,
@@ -251,7 +256,7 @@ export const pushStormScenario: Scenario = {
           `${m.stormDevicesPerSecond.toFixed(0)} devices/s; PUT of the template (${devices} passes advanced, ${devices} pushes queued, one transaction) ` +
           `${m.stormPutMs.toFixed(0)} ms; pushes reached the stand-in from ${seconds(m.stormFirstPushMs)} s to ${seconds(m.stormLastPushMs)} s; ` +
           `each device asks when its push arrives, push to new pass p50 ${seconds(m.stormPushToServedP50Ms)} s, p99 ${seconds(m.stormPushToServedP99Ms)} s; ` +
-          `service CPU ${m.stormCpuMsPerDevice.toFixed(2)} ms per device (list + sign + serve, pushes included); longest event-loop block ${m.stormEventLoopMaxMs.toFixed(0)} ms; ` +
+          `service CPU ${m.stormCpuMsPerDevice.toFixed(2)} ms per device (list + sign + serve, pushes included)${mainThreadNote(m.stormMainThreadCpuMsPerDevice, 'ms')}; longest event-loop block ${m.stormEventLoopMaxMs.toFixed(0)} ms; ` +
           `the service's event loop busy ${percent(m.stormEventLoopUtilization)} of the storm; the devices' process (and the APNs stand-in) ${m.stormLoadCpuMsPerDevice.toFixed(2)} ms of CPU per device: ` +
           `at that CPU, this machine's cores could serve 10,000 devices in ${(m.stormCpuCeilingSeconds * (10_000 / m.devices)).toFixed(1)} s at the soonest; ` +
           `${CONNECTIONS} device connections in a process of their own, ${database}; every package verified like a device does on a sample; 0 failures` +
@@ -264,7 +269,7 @@ export const pushStormScenario: Scenario = {
         target: { text: '≥ 5,000 per second', met: m.cachedPerSecond >= 5_000 },
         note:
           `${CONNECTIONS} keep-alive connections (node:http, the devices' process), each of the ${devices} devices once; latency p50 ${m.cachedLatencyP50Ms.toFixed(0)} ms, p99 ${m.cachedLatencyP99Ms.toFixed(0)} ms; ` +
-          `service CPU ${m.cachedCpuUsPerRequest.toFixed(0)} µs per GET; longest event-loop block ${m.cachedEventLoopMaxMs.toFixed(0)} ms; ` +
+          `service CPU ${m.cachedCpuUsPerRequest.toFixed(0)} µs per GET${mainThreadNote(m.cachedMainThreadCpuUsPerRequest, 'µs')}; longest event-loop block ${m.cachedEventLoopMaxMs.toFixed(0)} ms; ` +
           ceilingNote(m.cachedEventLoopUtilization, m.cachedLoadCpuUsPerRequest, m.cachedCpuCeilingPerSecond) +
           `; ${cacheNote}` +
           (context.quick ? ' (--quick)' : ''),
@@ -276,7 +281,7 @@ export const pushStormScenario: Scenario = {
         target: { text: '≥ 10,000 per second', met: m.notModifiedPerSecond >= 10_000 },
         note:
           `${CONNECTIONS} keep-alive connections (node:http, the devices' process), each of the ${devices} devices once; latency p50 ${m.notModifiedLatencyP50Ms.toFixed(1)} ms, p99 ${m.notModifiedLatencyP99Ms.toFixed(0)} ms; ` +
-          `service CPU ${m.notModifiedCpuUsPerRequest.toFixed(0)} µs per request; longest event-loop block ${m.notModifiedEventLoopMaxMs.toFixed(0)} ms; ` +
+          `service CPU ${m.notModifiedCpuUsPerRequest.toFixed(0)} µs per request${mainThreadNote(m.notModifiedMainThreadCpuUsPerRequest, 'µs')}; longest event-loop block ${m.notModifiedEventLoopMaxMs.toFixed(0)} ms; ` +
           ceilingNote(m.notModifiedEventLoopUtilization, m.notModifiedLoadCpuUsPerRequest, m.notModifiedCpuCeilingPerSecond) +
           (context.quick ? ' (--quick)' : ''),
       },
@@ -295,6 +300,16 @@ export const pushStormScenario: Scenario = {
   },
 };
 
+/** Milliseconds per operation (per thousand, for µs); NaN (null in latest.json) without the figure. */
+function perOperation(ms: number | null, operations: number): number {
+  return ms === null ? Number.NaN : ms / operations;
+}
+
+/** ", of it 0.93 ms on the event loop's thread" where /proc told. */
+function mainThreadNote(value: number, unit: 'ms' | 'µs'): string {
+  return Number.isFinite(value) ? ` (${value.toFixed(unit === 'ms' ? 2 : 0)} ${unit} of it on the event loop's thread)` : '';
+}
+
 function ceilingNote(eventLoopUtilization: number, loadCpuUsPerRequest: number, ceilingPerSecond: number): string {
   return (
     `the service's event loop busy ${percent(eventLoopUtilization)} of the round; the devices' process ${loadCpuUsPerRequest.toFixed(0)} µs of CPU per request: ` +
@@ -312,6 +327,7 @@ function probe(name: string): (loadCpuMs: number) => PhaseProbe {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   const cpuStart = process.cpuUsage();
+  const mainThreadCpuStart = mainThreadCpuMs();
   const loopStart = performance.eventLoopUtilization();
   const stopSampling = sampleMemory();
   return (loadCpuMs) => {
@@ -320,8 +336,10 @@ function probe(name: string): (loadCpuMs: number) => PhaseProbe {
     void stopProfile();
     histogram.disable();
     const cpu = process.cpuUsage(cpuStart);
+    const mainThreadCpuEnd = mainThreadCpuMs();
     return {
       cpuMs: (cpu.user + cpu.system) / 1000,
+      mainThreadCpuMs: mainThreadCpuStart === null || mainThreadCpuEnd === null ? null : mainThreadCpuEnd - mainThreadCpuStart,
       loadCpuMs,
       eventLoopUtilization,
       eventLoopMaxMs: histogram.max / 1e6,
