@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type autocannon from 'autocannon';
 import type { AppConfig } from '../../src/config/app-config';
 import { startCpuProfile } from '../lib/cpu-profile';
-import { cpuCeilingPerSecond, eventLoopUtilizationSince, percent, SAMPLE_INTERVAL_MS, sampleMemory } from '../lib/probes';
+import { cpuCeilingPerSecond, eventLoopUtilizationSince, mainThreadCpuMs, percent, SAMPLE_INTERVAL_MS, sampleMemory } from '../lib/probes';
 import { caseNames, kindOf, roundsOf } from '../lib/rounds';
 import { dropServiceSchema, seedAccountAndTemplate, serviceEnvironment } from '../lib/service-environment';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
@@ -105,17 +105,22 @@ export const passdockApiScenario: Scenario = {
       const stopSampling = sampleMemory();
       let cpuStart = process.cpuUsage();
       let cpu = { user: 0, system: 0 };
+      let mainThreadCpuStart = mainThreadCpuMs();
+      let mainThreadCpu: number | null = null;
       let loopStart = performance.eventLoopUtilization();
       let eventLoopUtilization = 0;
       let stopProfile: () => Promise<void> = () => Promise.resolve();
       const load = await runLoadProcess(plan, (message) => {
         if (message.type === 'measure-start') {
           cpuStart = process.cpuUsage();
+          mainThreadCpuStart = mainThreadCpuMs();
           loopStart = performance.eventLoopUtilization();
           histogram.enable();
           stopProfile = startCpuProfile(`passdock-api-${caseName}`);
         } else if (message.type === 'measure-end') {
           cpu = process.cpuUsage(cpuStart);
+          const mainThreadCpuEnd = mainThreadCpuMs();
+          mainThreadCpu = mainThreadCpuStart === null || mainThreadCpuEnd === null ? null : mainThreadCpuEnd - mainThreadCpuStart;
           eventLoopUtilization = eventLoopUtilizationSince(loopStart);
           histogram.disable();
         }
@@ -147,6 +152,8 @@ export const passdockApiScenario: Scenario = {
         latencyP99Ms: load.latencyP99Ms,
         serviceCpuMs: cpuMs,
         serviceCpuMsPerPair: cpuMs / load.pairs,
+        // NaN (null in latest.json) where /proc cannot tell.
+        mainThreadCpuMsPerPair: mainThreadCpu === null ? Number.NaN : mainThreadCpu / load.pairs,
         loadCpuMsPerPair: load.cpuMs / load.pairs,
         cpuCeilingPerSecond: cpuCeilingPerSecond(cpuMs / load.pairs, load.cpuMs / load.pairs),
         eventLoopUtilization,
@@ -183,7 +190,9 @@ export const passdockApiScenario: Scenario = {
           `${CONNECTIONS} autocannon connections in a process of their own, ${database}; every pass new, so every download signs ` +
           `(package-cache miss) in both cases; ${errors} errors; request latency p50 ${fast('latencyP50Ms').toFixed(0)} ms, ` +
           `p99 ${fast('latencyP99Ms').toFixed(0)} ms (baseline ${stock('latencyP50Ms').toFixed(0)} / ${stock('latencyP99Ms').toFixed(0)} ms); ` +
-          `service CPU ${fast('serviceCpuMsPerPair').toFixed(2)} ms per pass (baseline ${stock('serviceCpuMsPerPair').toFixed(1)} ms); ` +
+          `service CPU ${fast('serviceCpuMsPerPair').toFixed(2)} ms per pass` +
+          (Number.isFinite(fast('mainThreadCpuMsPerPair')) ? ` (${fast('mainThreadCpuMsPerPair').toFixed(2)} ms of it on the event loop's thread)` : '') +
+          ` (baseline ${stock('serviceCpuMsPerPair').toFixed(1)} ms); ` +
           `longest event-loop block in the service ${fast('eventLoopMaxMs').toFixed(1)} ms (baseline ${stock('eventLoopMaxMs').toFixed(0)} ms); median of ${ROUNDS} rounds of ${(fast('durationMs') / 1000).toFixed(0)} s; ` +
           `the service's event loop busy ${percent(fast('eventLoopUtilization'))} of the time; autocannon ${fast('loadCpuMsPerPair').toFixed(2)} ms of CPU per pass: ` +
           `at ${(fast('serviceCpuMsPerPair') + fast('loadCpuMsPerPair')).toFixed(2)} ms of CPU per pass in all, this machine's cores could run at most ${fast('cpuCeilingPerSecond').toFixed(0)} per second`,
