@@ -7,7 +7,7 @@ import { redactDatabaseUrl } from '../../../config/database-url';
 import { migrationsList } from './migrations';
 import { PreparedStatementSqliteDriver, SQLITE_MEMORY } from './prepared-statement-sqlite.driver';
 import { persistenceSchemas } from './schemas';
-import { BACKSTOP_WAL_AUTOCHECKPOINT_PAGES } from './sqlite-wal-checkpointer';
+import { BACKSTOP_WAL_AUTOCHECKPOINT_PAGES } from './sqlite-background-thread';
 
 export interface PersistenceOptions {
   debug?: boolean;
@@ -72,7 +72,7 @@ export function createMikroOrmOptions(databaseUrl: string, options: PersistenceO
               // loses a commit; a power cut may lose the last commits before the checkpoint.
               // https://www.sqlite.org/pragma.html#pragma_synchronous
               connection.pragma('synchronous = NORMAL');
-              // The connection's worker thread checkpoints (see SqliteWalCheckpointer); this is its backstop.
+              // The connection's worker thread checkpoints (see SqliteBackgroundThread); this is its backstop.
               connection.pragma(`wal_autocheckpoint = ${BACKSTOP_WAL_AUTOCHECKPOINT_PAGES}`);
               // 4 MB of pages rather than better-sqlite3's 16 MB: this connection mostly writes (stored
               // packages, 28 KiB each, filled the 16 MB with pages it never read again), the indexes

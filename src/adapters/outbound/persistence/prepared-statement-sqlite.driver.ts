@@ -1,7 +1,7 @@
-import type { Configuration } from '@mikro-orm/core';
+import type { Configuration, MikroORM } from '@mikro-orm/core';
 import { AbstractSqlDriver, BetterSqliteConnection, BetterSqliteKnexDialect, BetterSqlitePlatform } from '@mikro-orm/better-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
-import { SqliteWalCheckpointer } from './sqlite-wal-checkpointer';
+import { SqliteBackgroundThread, SqliteWriterLock } from './sqlite-background-thread';
 
 /** The parts of better-sqlite3's Database and Statement used here. */
 interface Statement {
@@ -12,6 +12,7 @@ interface Statement {
   safeIntegers(on: boolean): Statement;
 }
 interface Database {
+  readonly inTransaction: boolean;
   prepare(sql: string): Statement;
   close(): void;
 }
@@ -37,15 +38,22 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
    * can see it) and once closed (until MikroORM connects again).
    */
   private readConnection: Database | null | undefined;
-  /** Null for an in-memory database (no WAL) and once closed. */
-  private checkpointer: SqliteWalCheckpointer | null = null;
+  /** Null for an in-memory database (no WAL, no second connection) and once closed. */
+  private backgroundThread: SqliteBackgroundThread | null = null;
 
   override createKnex(): void {
     this.client = this.createKnexClient(PreparedStatementKnexDialect as never);
     this.connected = true;
     this.readConnection = undefined;
     const file = this.databaseFile();
-    if (file !== null && this.checkpointer === null) this.checkpointer = SqliteWalCheckpointer.start(file);
+    if (file !== null && this.backgroundThread === null) this.backgroundThread = SqliteBackgroundThread.start(file, new SqliteWriterLock());
+    (this.client.client as PreparedStatementKnexDialect).writerLock = this.backgroundThread?.lock ?? null;
+  }
+
+  /** See runOffEventLoop. */
+  runInBackground(sql: string, params: readonly unknown[]): Promise<void> | null {
+    if (this.backgroundThread === null || !this.backgroundThread.running || !params.every(isBindable)) return null;
+    return this.backgroundThread.run(sql, params);
   }
 
   /** The database's file; null for an in-memory database, which no other connection can open. */
@@ -57,8 +65,8 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
   override async close(force?: boolean): Promise<void> {
     this.readConnection?.close();
     this.readConnection = null;
-    await this.checkpointer?.stop();
-    this.checkpointer = null;
+    await this.backgroundThread?.stop();
+    this.backgroundThread = null;
     await super.close(force);
   }
 
@@ -174,11 +182,27 @@ function prepared(connection: Database, sql: string): Statement {
   return statement;
 }
 
+const writerLocks = new WeakMap<Database, SqliteWriterLock>();
+
 /** Knex's better-sqlite3 dialect with statements prepared once per connection and SQL text. */
 class PreparedStatementKnexDialect extends (BetterSqliteKnexDialect as unknown as new (...args: unknown[]) => {
+  acquireRawConnection(): Promise<Database>;
   _formatBindings(bindings: unknown[] | undefined): unknown[];
   _optSafeIntegers(options: unknown): boolean | undefined;
 }) {
+  /**
+   * Shared with the connection's background thread; null when it has none (an in-memory database).
+   * Known to the connections this client opens (see writerLocks): knex runs a transaction's
+   * statements through a client object of its own, which does not carry this property.
+   */
+  writerLock: SqliteWriterLock | null = null;
+
+  override async acquireRawConnection(): Promise<Database> {
+    const connection = await super.acquireRawConnection();
+    if (this.writerLock !== null) writerLocks.set(connection, this.writerLock);
+    return connection;
+  }
+
   async _query(connection: Database, obj: KnexQueryObject): Promise<KnexQueryObject> {
     if (!obj.sql) throw new Error('The query is empty');
     if (!connection) throw new Error('No connection provided');
@@ -190,11 +214,24 @@ class PreparedStatementKnexDialect extends (BetterSqliteKnexDialect as unknown a
       obj.response = statement.all(bindings);
       return obj;
     }
-    const response = statement.run(bindings);
+    // Every other statement may write or begin a transaction (BEGIN, SAVEPOINT): the writer lock first.
+    const lock = writerLocks.get(connection);
+    const response = lock === undefined ? statement.run(bindings) : await lock.around(connection, () => statement.run(bindings));
     obj.response = response;
     obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
     return obj;
   }
+}
+
+/**
+ * Runs a writing statement on the SQLite file's background thread (SqliteBackgroundThread) and
+ * resolves once it has committed, for a write whose caller answers without waiting for it (a
+ * stored package). Null where there is no such thread (PostgreSQL, an in-memory SQLite database,
+ * a thread that stopped): the caller runs it on its own connection.
+ */
+export function runOffEventLoop(orm: MikroORM, sql: string, params: readonly unknown[]): Promise<void> | null {
+  const connection = orm.em.getConnection();
+  return connection instanceof PreparedStatementSqliteConnection ? connection.runInBackground(sql, params) : null;
 }
 
 /** MikroORM's better-sqlite3 driver with the connection above. */

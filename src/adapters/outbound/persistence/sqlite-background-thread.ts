@@ -1,0 +1,300 @@
+import { Worker } from 'node:worker_threads';
+import { Logger } from '@nestjs/common';
+
+/** How often the worker copies the WAL's committed pages back into the database file. */
+const CHECKPOINT_INTERVAL_MS = 100;
+
+/**
+ * The service's own connection checkpoints by itself only once the WAL holds this many pages
+ * (40 MB of 4 KiB pages, SQLite's default is 1,000): the worker does it long before, and should it
+ * stop, the WAL still stays bounded.
+ * @see https://www.sqlite.org/pragma.html#pragma_wal_autocheckpoint
+ */
+export const BACKSTOP_WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
+/** Longest wait for the worker to close its connection before it is terminated. */
+const STOP_TIMEOUT_MS = 2_000;
+
+/**
+ * Longest the worker waits for the writer lock (the service's transaction may span several of its
+ * requests) or for another process's write before it gives a write up.
+ */
+const WRITE_TIMEOUT_MS = 5_000;
+
+/** Longest the service's connection waits for the writer lock; the worker holds it for one statement. */
+const SERVICE_LOCK_TIMEOUT_MS = 1_000;
+
+/** The writer lock in shared memory: who holds it, and whether the service is waiting for it. */
+const LOCK = 0;
+const WANTED = 1;
+const FREE = 0;
+const HELD_BY_SERVICE = 1;
+const HELD_BY_WORKER = 2;
+
+/** How long the worker sleeps while the lock is free but the service wants it (taking it sends no notify). */
+const WORKER_NAP_MS = 1;
+
+// Plain JavaScript evaluated by the worker, so it runs the same under ts-jest and from dist/.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.betterSqlite3);
+const db = new Database(workerData.file, { fileMustExist: true, timeout: 0 });
+db.pragma('synchronous = NORMAL');
+db.pragma('foreign_keys = ON');
+// Only the statements this worker runs: no page of a stored package is read here again.
+db.pragma('cache_size = -1000');
+const lock = new Int32Array(workerData.lock);
+const statements = new Map();
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+// The service goes first: while it waits for the lock, this thread does not take it again.
+function takeLock(deadline) {
+  for (;;) {
+    if (Atomics.load(lock, ${WANTED}) === 0 && Atomics.compareExchange(lock, ${LOCK}, ${FREE}, ${HELD_BY_WORKER}) === ${FREE}) return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    const holder = Atomics.load(lock, ${LOCK});
+    Atomics.wait(lock, ${LOCK}, holder, holder === ${FREE} ? Math.min(left, ${WORKER_NAP_MS}) : left);
+  }
+}
+
+function releaseLock() {
+  Atomics.store(lock, ${LOCK}, ${FREE});
+  Atomics.notify(lock, ${LOCK});
+}
+
+// SQLite's INTEGER for whole numbers, as the service's connection binds them; Buffers arrive as Uint8Arrays.
+const binding = (value) =>
+  typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value)
+  : value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+  : value;
+
+function run(sql, params) {
+  let statement = statements.get(sql);
+  if (statement === undefined) {
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+  }
+  const bindings = params.map(binding);
+  const deadline = Date.now() + workerData.writeTimeoutMs;
+  for (let backoff = 1; ; backoff = Math.min(backoff * 2, 50)) {
+    if (!takeLock(deadline)) throw new Error('the service held the database for ' + workerData.writeTimeoutMs + ' ms');
+    try {
+      statement.run(bindings);
+      return;
+    } catch (error) {
+      // Another process (the CLI, say) is writing: wait for it without the lock, so the service never waits on it here.
+      if (error.code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+    } finally {
+      releaseLock();
+    }
+    sleep(backoff);
+  }
+}
+
+const timer = setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData.intervalMs);
+parentPort.on('message', (message) => {
+  if (message.type === 'run') {
+    try {
+      run(message.sql, message.params);
+      parentPort.postMessage({ id: message.id });
+    } catch (error) {
+      parentPort.postMessage({ id: message.id, error: error.message });
+    }
+    return;
+  }
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+/**
+ * The lock between the service's connection and the background thread's, one writer at a time.
+ * SQLite's own lock would serialise them too, but a connection that finds it taken sleeps in the
+ * busy handler, a millisecond at least, and on the service's event loop; and a deferred
+ * transaction (`BEGIN`, a read, then a write) fails with SQLITE_BUSY_SNAPSHOT if the other
+ * connection committed after its read. So the service's connection takes this lock before a write
+ * outside a transaction and before `BEGIN`, and keeps it until the transaction has ended; the
+ * thread takes it for one statement at a time.
+ *
+ * The service waits for it asynchronously (`Atomics.waitAsync`): on two cores the thread is
+ * sometimes descheduled while it holds the lock, and a blocking wait measured 4 ms on average,
+ * 4% of the event loop in the Passdock API benchmark. While the service waits, the thread does
+ * not take the lock again.
+ * @see https://www.sqlite.org/rescode.html#busy_snapshot
+ * @see https://www.sqlite.org/c3ref/busy_timeout.html
+ */
+export class SqliteWriterLock {
+  private readonly logger = new Logger('SQLite');
+  private readonly state: Int32Array;
+  private held = false;
+
+  constructor(readonly memory = new SharedArrayBuffer(8)) {
+    this.state = new Int32Array(memory);
+  }
+
+  /**
+   * Around one statement of the service's connection other than a plain read (a read outside a
+   * transaction needs no lock): `inTransaction` before and after it tells whether it begins,
+   * continues or ends a transaction.
+   */
+  async around<T>(connection: { readonly inTransaction: boolean }, statement: () => T): Promise<T> {
+    if (!this.held && !connection.inTransaction) await this.take();
+    try {
+      return statement();
+    } finally {
+      if (this.held && !connection.inTransaction) this.release();
+    }
+  }
+
+  /** The thread is gone: a lock it held is freed. */
+  releaseWorkersHold(): void {
+    if (Atomics.compareExchange(this.state, LOCK, HELD_BY_WORKER, FREE) === HELD_BY_WORKER) Atomics.notify(this.state, LOCK);
+  }
+
+  private tryTake(): boolean {
+    this.held = Atomics.compareExchange(this.state, LOCK, FREE, HELD_BY_SERVICE) === FREE;
+    return this.held;
+  }
+
+  private async take(): Promise<void> {
+    if (this.tryTake()) return;
+    const deadline = Date.now() + SERVICE_LOCK_TIMEOUT_MS;
+    Atomics.add(this.state, WANTED, 1);
+    // An Atomics.waitAsync keeps no process alive by itself (the CLI has nothing else to wait for).
+    const keepAlive = setTimeout(() => undefined, SERVICE_LOCK_TIMEOUT_MS);
+    try {
+      while (!this.tryTake()) {
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          // SQLite's own locking still keeps the file whole; only its busy handler's sleep is back.
+          this.logger.warn(`The background thread held the writer lock for ${SERVICE_LOCK_TIMEOUT_MS} ms; writing without it`);
+          return;
+        }
+        const wait = waitAsync(this.state, LOCK, HELD_BY_WORKER, left);
+        if (wait.async) await wait.value;
+      }
+    } finally {
+      clearTimeout(keepAlive);
+      Atomics.sub(this.state, WANTED, 1);
+    }
+  }
+
+  private release(): void {
+    this.held = false;
+    Atomics.store(this.state, LOCK, FREE);
+    Atomics.notify(this.state, LOCK);
+  }
+}
+
+/** ES2024's Atomics.waitAsync (in Node since 16), which the ES2022 lib this project compiles against does not declare. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(array: Int32Array, index: number, value: number, timeoutMs: number): { async: false; value: string } | { async: true; value: Promise<string> };
+  }
+).waitAsync;
+
+interface PendingWrite {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/**
+ * A worker thread with a SQLite connection of its own to the service's file, for work the event
+ * loop need not wait for (it costs a V8 isolate, about 18 MB):
+ *
+ * - it checkpoints the WAL. SQLite's automatic checkpoint runs inside the commit that crosses its
+ *   threshold, on the committing connection, and waits for two fsyncs: on the service's single
+ *   event loop, with a 28 KiB package stored per pass version, that was about half the time of
+ *   every write (120 of 250 µs measured here). A PASSIVE checkpoint waits for no reader or writer.
+ * - it runs writes whose caller does not need them done before it answers (`run`): a stored
+ *   package is 25 write syscalls, 110–180 µs of the event loop per new pass version. The two
+ *   connections take turns through a SqliteWriterLock.
+ * @see https://www.sqlite.org/wal.html#checkpointing
+ * @see https://www.sqlite.org/c3ref/wal_checkpoint_v2.html
+ */
+export class SqliteBackgroundThread {
+  private readonly logger = new Logger('SQLite');
+  private readonly exited: Promise<void>;
+  private readonly pending = new Map<number, PendingWrite>();
+  private nextId = 1;
+  private stopped = false;
+  private alive = true;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly lock: SqliteWriterLock,
+  ) {
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.on('message', (reply: { id: number; error?: string }) => {
+      const write = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (reply.error === undefined) write?.resolve();
+      else write?.reject(new Error(reply.error));
+    });
+    this.worker.on('error', (error) => {
+      this.logger.warn(
+        `The SQLite background thread stopped (${error.message}); the connection checkpoints by itself from ${BACKSTOP_WAL_AUTOCHECKPOINT_PAGES} pages on and writes on the event loop`,
+      );
+    });
+    void this.exited.then(() => {
+      this.alive = false;
+      this.lock.releaseWorkersHold();
+      for (const write of this.pending.values()) write.reject(new Error('the SQLite background thread stopped'));
+      this.pending.clear();
+    });
+    // Neither a test that forgets to close the ORM nor the CLI should stay alive for it.
+    this.worker.unref();
+  }
+
+  static start(file: string, lock: SqliteWriterLock): SqliteBackgroundThread {
+    return new SqliteBackgroundThread(
+      new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: {
+          file,
+          betterSqlite3: require.resolve('better-sqlite3'),
+          intervalMs: CHECKPOINT_INTERVAL_MS,
+          writeTimeoutMs: WRITE_TIMEOUT_MS,
+          lock: lock.memory,
+        },
+      }),
+      lock,
+    );
+  }
+
+  /** False once the thread has stopped or is stopping: writes then belong on the service's connection. */
+  get running(): boolean {
+    return this.alive && !this.stopped;
+  }
+
+  /**
+   * Runs one writing statement (plain values and Buffers as parameters) on the thread's connection;
+   * resolves once it has committed, rejects with SQLite's message.
+   */
+  run(sql: string, params: readonly unknown[]): Promise<void> {
+    if (!this.running) return Promise.reject(new Error('the SQLite background thread stopped'));
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'run', id, sql, params });
+    });
+  }
+
+  /**
+   * Ends after the writes already handed over (messages are handled in order), then closes the
+   * worker's connection: the last connection to close checkpoints and removes the WAL.
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.worker.postMessage({ type: 'stop' });
+    const timeout = setTimeout(() => void this.worker.terminate(), STOP_TIMEOUT_MS);
+    try {
+      await this.exited;
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MikroORM } from '@mikro-orm/core';
+import { createMikroOrmOptions } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
+import { Logger } from '@nestjs/common';
+import { runOffEventLoop } from '../../../../src/adapters/outbound/persistence/prepared-statement-sqlite.driver';
+import {
+  BACKSTOP_WAL_AUTOCHECKPOINT_PAGES,
+  SqliteBackgroundThread,
+  SqliteWriterLock,
+} from '../../../../src/adapters/outbound/persistence/sqlite-background-thread';
+
+describe('SqliteBackgroundThread (through the SQLite connection)', () => {
+  let directory: string;
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'passgate-checkpoint-'));
+  });
+
+  afterEach(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  async function openFile(file: string): Promise<MikroORM> {
+    return MikroORM.init({ ...createMikroOrmOptions(`sqlite:${file}`), discovery: { warnWhenNoEntities: false } });
+  }
+
+  it('copies committed pages into the database file long before the connection would, and leaves no WAL behind on close', async () => {
+    const file = join(directory, 'passgate.sqlite');
+    const orm = await openFile(file);
+    const run = (sql: string, params: unknown[] = []) => orm.em.getConnection().execute(sql, params, 'run');
+    try {
+      await run('create table blobs (id integer primary key, data blob not null)');
+      const before = statSync(file).size;
+      // About 2,000 pages of 4 KiB: under the connection's own threshold, so only the worker checkpoints them.
+      for (let id = 0; id < 250; id += 1) await run('insert into blobs (id, data) values (?, ?)', [id, Buffer.alloc(32 * 1024, id)]);
+      expect(250 * 32 * 1024).toBeLessThan(BACKSTOP_WAL_AUTOCHECKPOINT_PAGES * 4096);
+
+      let size = statSync(file).size;
+      for (let waited = 0; size < before + 250 * 32 * 1024 && waited < 5_000; waited += 50) {
+        await sleep(50);
+        size = statSync(file).size;
+      }
+      expect(size).toBeGreaterThanOrEqual(before + 250 * 32 * 1024);
+    } finally {
+      await orm.close(true);
+    }
+    // The last connection to close checkpoints and deletes the WAL: the worker's closed before the service's.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+
+    const reopened = await openFile(file);
+    try {
+      const [row] = (await reopened.em.getConnection().execute('select count(*) as n, sum(length(data)) as bytes from blobs')) as Array<{ n: number; bytes: number }>;
+      expect(row).toEqual({ n: 250, bytes: 250 * 32 * 1024 });
+    } finally {
+      await reopened.close(true);
+    }
+  });
+
+  it('sets the connection’s own automatic checkpoint as a backstop only', async () => {
+    const orm = await openFile(join(directory, 'passgate.sqlite'));
+    try {
+      const pages = await orm.em.fork().transactional(async (em) => {
+        const rows = (await em.getConnection().execute('pragma wal_autocheckpoint', [], 'all', em.getTransactionContext())) as Array<Record<string, number>>;
+        return Object.values(rows[0])[0];
+      });
+      expect(pages).toBe(BACKSTOP_WAL_AUTOCHECKPOINT_PAGES);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+  it('warns when its thread cannot checkpoint (the backstop remains), and still stops', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const thread = SqliteBackgroundThread.start(join(directory, 'missing.sqlite'), new SqliteWriterLock());
+      for (let waited = 0; warn.mock.calls.length === 0 && waited < 5_000; waited += 20) await sleep(20);
+      expect(warn.mock.calls[0]?.[0]).toMatch(/SQLite background thread stopped .*10000 pages on and writes on the event loop/);
+      await expect(thread.run('insert into blobs (id) values (1)', [])).rejects.toThrow('the SQLite background thread stopped');
+      await expect(thread.stop()).resolves.toBeUndefined();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('needs no thread for an in-memory database, and closes it as before', async () => {
+    const orm = await MikroORM.init({ ...createMikroOrmOptions('sqlite::memory:'), discovery: { warnWhenNoEntities: false } });
+    await orm.em.getConnection().execute('select 1');
+    expect(runOffEventLoop(orm, 'select 1', [])).toBeNull();
+    await expect(orm.close(true)).resolves.toBeUndefined();
+  });
+
+  it('runs a write on its own connection, whole numbers as INTEGER and Buffers as BLOB, and resolves once it has committed', async () => {
+    const orm = await openFile(join(directory, 'passgate.sqlite'));
+    try {
+      await orm.em.getConnection().execute('create table blobs (id integer primary key, data blob not null, at integer not null)', [], 'run');
+      await runOffEventLoop(orm, 'insert into blobs (id, data, at) values (?, ?, ?)', [7, Buffer.from('package'), 1_796_421_988_782]);
+
+      const rows = await orm.em.getConnection().execute('select id, data, typeof(at) as type from blobs');
+      expect(rows).toEqual([{ id: 7, data: Buffer.from('package'), type: 'integer' }]);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+  it('rejects with SQLite’s own message when the write fails', async () => {
+    const orm = await openFile(join(directory, 'passgate.sqlite'));
+    try {
+      await orm.em.getConnection().execute('create table blobs (id integer primary key)', [], 'run');
+      await runOffEventLoop(orm, 'insert into blobs (id) values (?)', [1]);
+      await expect(runOffEventLoop(orm, 'insert into blobs (id) values (?)', [1])).rejects.toThrow(/UNIQUE constraint failed/);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+  it('lets the service write between the thread’s writes while the thread has many queued, without falling back to SQLite’s busy handler', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const orm = await openFile(join(directory, 'passgate.sqlite'));
+    try {
+      const connection = orm.em.getConnection();
+      await connection.execute('create table blobs (id integer primary key, data blob not null)', [], 'run');
+      const background = Array.from({ length: 300 }, (_, id) =>
+        runOffEventLoop(orm, 'insert into blobs (id, data) values (?, ?)', [id, Buffer.alloc(28 * 1024, id)]),
+      );
+      for (let id = 1_000; id < 1_050; id += 1) {
+        await connection.execute('insert into blobs (id, data) values (?, ?)', [id, Buffer.from('service')], 'run');
+      }
+      const serviceDoneWhileQueued = (await connection.execute('select count(*) as n from blobs where id < 1000'))[0] as { n: number };
+      await Promise.all(background);
+
+      expect(serviceDoneWhileQueued.n).toBeLessThan(300);
+      const [row] = (await connection.execute('select count(*) as n from blobs')) as Array<{ n: number }>;
+      expect(row.n).toBe(350);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      await orm.close(true);
+      warn.mockRestore();
+    }
+  });
+
+  it('waits for a transaction of the service to end, so that its read-then-write is not refused (SQLITE_BUSY_SNAPSHOT)', async () => {
+    const orm = await openFile(join(directory, 'passgate.sqlite'));
+    try {
+      await orm.em.getConnection().execute('create table counts (name text primary key, n integer not null)', [], 'run');
+      await orm.em.getConnection().execute("insert into counts (name, n) values ('service', 0)", [], 'run');
+      let background: Promise<void> | null = null;
+      await orm.em.fork().transactional(async (em) => {
+        const connection = em.getConnection();
+        const context = em.getTransactionContext();
+        const [row] = (await connection.execute("select n from counts where name = 'service'", [], 'all', context)) as Array<{ n: number }>;
+        background = runOffEventLoop(orm, "insert into counts (name, n) values ('thread', 1)", []);
+        // Long enough for the thread to have committed, were it not waiting for this transaction.
+        await sleep(100);
+        await connection.execute("update counts set n = ? where name = 'service'", [row.n + 1], 'run', context);
+      });
+      await background;
+
+      const rows = await orm.em.getConnection().execute('select name, n from counts order by name');
+      expect(rows).toEqual([
+        { name: 'service', n: 1 },
+        { name: 'thread', n: 1 },
+      ]);
+    } finally {
+      await orm.close(true);
+    }
+  });
+});
