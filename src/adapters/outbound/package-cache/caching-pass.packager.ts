@@ -14,6 +14,9 @@ export interface PackageCacheOptions {
 /** Stores of new packages that may be under way at once; more are left out (see below). */
 const MAX_PENDING_WRITES = 64;
 
+/** Cache keys that findBuilt just missed in the store, remembered for the build that follows. */
+const MAX_REMEMBERED_MISSES = 1_024;
+
 /**
  * Builds each pass version's package once and serves it from cache afterwards: a bounded LRU in
  * memory in front of a store shared by every instance (the database), in front of the real
@@ -32,6 +35,8 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
   private readonly memory: PackageLru;
   private readonly building = new Map<string, Promise<Buffer>>();
   private readonly writes = new Set<Promise<void>>();
+  /** See findBuilt; oldest first (a Set keeps insertion order). */
+  private readonly storeMisses = new Set<string>();
   private skippedWrites = 0;
 
   constructor(
@@ -73,12 +78,27 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
     return this.once(cacheKey, () => this.load(version.passId, cacheKey, input));
   }
 
-  /** From memory, else from the store (kept in memory from then on); null when it was never built and stored. */
+  /**
+   * From memory, else from the store (kept in memory from then on); null when it was never built
+   * and stored. A miss in the store is remembered for the build that usually follows at once (the
+   * Wallet web service's GET of a pass version never built), which then does not ask the store
+   * again: should another instance store the package in between, it is signed twice, no worse.
+   */
   override async findBuilt(version: PackageVersion): Promise<Buffer | null> {
     const cacheKey = packageCacheKey(version, this.options.webServiceUrl);
     const cached = this.memory.get(version.passId, cacheKey);
     if (cached !== undefined) return cached;
-    return this.building.get(cacheKey) ?? this.fromStoreIntoMemory(version.passId, cacheKey);
+    const building = this.building.get(cacheKey);
+    if (building !== undefined) return building;
+    const stored = await this.fromStoreIntoMemory(version.passId, cacheKey);
+    if (stored === null && this.store !== null) this.rememberStoreMiss(cacheKey);
+    return stored;
+  }
+
+  private rememberStoreMiss(cacheKey: string): void {
+    this.storeMisses.delete(cacheKey);
+    if (this.storeMisses.size >= MAX_REMEMBERED_MISSES) this.storeMisses.delete(this.storeMisses.values().next().value!);
+    this.storeMisses.add(cacheKey);
   }
 
   /** Concurrent requests for one package in this process share one build. */
@@ -92,7 +112,7 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
   }
 
   private async load(passId: number, cacheKey: string, input: PackageInput): Promise<Buffer> {
-    const stored = await this.fromStoreIntoMemory(passId, cacheKey);
+    const stored = this.storeMisses.delete(cacheKey) ? null : await this.fromStoreIntoMemory(passId, cacheKey);
     if (stored !== null) return stored;
     const bytes = await this.packager.package(input);
     this.memory.set(passId, cacheKey, bytes);

@@ -103,6 +103,23 @@ describe('CachingPassPackager', () => {
     expect(builds).toHaveBeenCalledTimes(1);
   });
 
+  it('does not ask the store again when it builds a version that findBuilt has just missed there', async () => {
+    const input = packageInput(certs.material);
+    // Nothing kept in memory: every request but the remembered one goes to the store.
+    const packager = cachingPackager({ maxBytes: 0 });
+    const finds = jest.spyOn(store, 'find');
+
+    expect(await packager.findBuilt(packageVersionOf(input))).toBeNull();
+    await packager.package(input);
+    expect(finds).toHaveBeenCalledTimes(1);
+
+    // Remembered for one build only: the next request reads the store and finds the package there.
+    await packager.whenStored();
+    await packager.package(input);
+    expect(finds).toHaveBeenCalledTimes(2);
+    expect(builds).toHaveBeenCalledTimes(1);
+  });
+
   it('builds once for requests that arrive together', async () => {
     const packager = cachingPackager();
     const input = packageInput(certs.material);
