@@ -63,19 +63,31 @@ function releaseLock() {
   Atomics.notify(lock, ${LOCK});
 }
 
-// SQLite's INTEGER for whole numbers, as the service's connection binds them; Buffers arrive as Uint8Arrays.
-const binding = (value) =>
+// One Buffer per parameter position, grown as needed: SQLite copies a bound blob (SQLITE_TRANSIENT).
+const scratch = new Map();
+
+function blobFromLatin1(text, position) {
+  let buffer = scratch.get(position);
+  if (buffer === undefined || buffer.length < text.length) {
+    buffer = Buffer.allocUnsafeSlow(Math.max(text.length, 64 * 1024));
+    scratch.set(position, buffer);
+  }
+  return buffer.subarray(0, buffer.latin1Write(text, 0));
+}
+
+// SQLite's INTEGER for whole numbers, as the service's connection binds them; blobs as latin1 text (see run).
+const binding = (value, position, blobs) =>
   typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value)
-  : value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+  : blobs.includes(position) ? blobFromLatin1(value, position)
   : value;
 
-function run(sql, params) {
+function run(sql, params, blobs) {
   let statement = statements.get(sql);
   if (statement === undefined) {
     statement = db.prepare(sql);
     statements.set(sql, statement);
   }
-  const bindings = params.map(binding);
+  const bindings = params.map((value, position) => binding(value, position, blobs));
   const deadline = Date.now() + workerData.writeTimeoutMs;
   for (let backoff = 1; ; backoff = Math.min(backoff * 2, 50)) {
     if (!takeLock(deadline)) throw new Error('the service held the database for ' + workerData.writeTimeoutMs + ' ms');
@@ -96,7 +108,7 @@ const timer = setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData
 parentPort.on('message', (message) => {
   if (message.type === 'run') {
     try {
-      run(message.sql, message.params);
+      run(message.sql, message.params, message.blobs);
       parentPort.postMessage({ id: message.id });
     } catch (error) {
       parentPort.postMessage({ id: message.id, error: error.message });
@@ -276,9 +288,18 @@ export class SqliteBackgroundThread {
   run(sql: string, params: readonly unknown[]): Promise<void> {
     if (!this.running) return Promise.reject(new Error('the SQLite background thread stopped'));
     const id = this.nextId++;
+    // Bytes travel as one-byte strings: a copied Buffer would arrive as memory outside the thread's
+    // V8 heap, which its rare collections left growing (the Passdock API's peak RSS 342-349 MB ->
+    // 373-383 MB), where a string dies in the thread's next scavenge.
+    const blobs: number[] = [];
+    const sent = params.map((value, position) => {
+      if (!(value instanceof Uint8Array)) return value;
+      blobs.push(position);
+      return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
+    });
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'run', id, sql, params });
+      this.worker.postMessage({ type: 'run', id, sql, params: sent, blobs });
     });
   }
 

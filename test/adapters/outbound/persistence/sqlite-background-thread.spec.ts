@@ -96,10 +96,16 @@ describe('SqliteBackgroundThread (through the SQLite connection)', () => {
     const orm = await openFile(join(directory, 'passgate.sqlite'));
     try {
       await orm.em.getConnection().execute('create table blobs (id integer primary key, data blob not null, at integer not null)', [], 'run');
-      await runOffEventLoop(orm, 'insert into blobs (id, data, at) values (?, ?, ?)', [7, Buffer.from('package'), 1_796_421_988_782]);
+      const everyByte = Buffer.from(Array.from({ length: 70_000 }, (_, index) => index % 256));
+      await runOffEventLoop(orm, 'insert into blobs (id, data, at) values (?, ?, ?)', [7, everyByte, 1_796_421_988_782]);
+      // Shorter than the one before, from a slice of a larger Buffer: only its own bytes.
+      await runOffEventLoop(orm, 'insert into blobs (id, data, at) values (?, ?, ?)', [8, everyByte.subarray(250, 260), 1]);
 
-      const rows = await orm.em.getConnection().execute('select id, data, typeof(at) as type from blobs');
-      expect(rows).toEqual([{ id: 7, data: Buffer.from('package'), type: 'integer' }]);
+      const rows = await orm.em.getConnection().execute('select id, data, typeof(at) as type from blobs order by id');
+      expect(rows).toEqual([
+        { id: 7, data: everyByte, type: 'integer' },
+        { id: 8, data: everyByte.subarray(250, 260), type: 'integer' },
+      ]);
     } finally {
       await orm.close(true);
     }
