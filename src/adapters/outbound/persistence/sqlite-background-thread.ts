@@ -132,8 +132,8 @@ parentPort.on('message', (message) => {
  *
  * The service waits for it asynchronously (`Atomics.waitAsync`): on two cores the thread is
  * sometimes descheduled while it holds the lock, and a blocking wait measured 4 ms on average,
- * 4% of the event loop in the Passdock API benchmark. While the service waits, the thread does
- * not take the lock again.
+ * 3–4% of the event loop's time in the Passdock API benchmark. While the service waits, the
+ * thread does not take the lock again.
  * @see https://www.sqlite.org/rescode.html#busy_snapshot
  * @see https://www.sqlite.org/c3ref/busy_timeout.html
  */
