@@ -53,7 +53,7 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
   /** See runOffEventLoop. */
   runInBackground(sql: string, params: readonly unknown[]): Promise<void> | null {
     if (this.backgroundThread === null || !this.backgroundThread.running || !params.every(isBindable)) return null;
-    return this.backgroundThread.run(sql, params);
+    return this.backgroundThread.run(sql, params.map(directSqliteBinding));
   }
 
   /** The database's file; null for an in-memory database, which no other connection can open. */
@@ -130,7 +130,7 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
     if (this.readConnection === null) return null;
     const statement = prepared(this.readConnection, sql);
     if (!statement.readonly) return null;
-    return statement.all(bindings.map((value) => toSqliteBinding(typeof value === 'boolean' ? Number(value) : value)));
+    return statement.all(bindings.map(directSqliteBinding));
   }
 }
 
@@ -152,6 +152,14 @@ function isBindable(value: unknown): boolean {
  */
 function toSqliteBinding(value: unknown): unknown {
   return typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value;
+}
+
+/**
+ * A plain parameter (isBindable) as better-sqlite3 takes it outside knex, which would have turned
+ * booleans into 1 and 0 (and MikroORM undefined into NULL) first.
+ */
+function directSqliteBinding(value: unknown): unknown {
+  return toSqliteBinding(value === undefined ? null : typeof value === 'boolean' ? Number(value) : value);
 }
 
 interface KnexQueryObject {

@@ -75,11 +75,8 @@ function blobFromLatin1(text, position) {
   return buffer.subarray(0, buffer.latin1Write(text, 0));
 }
 
-// SQLite's INTEGER for whole numbers, as the service's connection binds them; blobs as latin1 text (see run).
-const binding = (value, position, blobs) =>
-  typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value)
-  : blobs.includes(position) ? blobFromLatin1(value, position)
-  : value;
+// Blobs arrive as latin1 text (see run); every other value as the service's connection binds it.
+const binding = (value, position, blobs) => (blobs.includes(position) ? blobFromLatin1(value, position) : value);
 
 function run(sql, params, blobs) {
   let statement = statements.get(sql);
@@ -282,8 +279,9 @@ export class SqliteBackgroundThread {
   }
 
   /**
-   * Runs one writing statement (plain values and Buffers as parameters) on the thread's connection;
-   * resolves once it has committed, rejects with SQLite's message.
+   * Runs one writing statement on the thread's connection, its parameters as better-sqlite3 binds
+   * them (whole numbers as BigInt for INTEGER, Buffers for BLOB); resolves once it has committed,
+   * rejects with SQLite's message.
    */
   run(sql: string, params: readonly unknown[]): Promise<void> {
     if (!this.running) return Promise.reject(new Error('the SQLite background thread stopped'));
