@@ -122,28 +122,55 @@ describe('SqliteBackgroundThread (through the SQLite connection)', () => {
     }
   });
 
-  it('lets the service write between the thread’s writes while the thread has many queued, without falling back to SQLite’s busy handler', async () => {
-    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const orm = await openFile(join(directory, 'passgate.sqlite'));
-    try {
-      const connection = orm.em.getConnection();
-      await connection.execute('create table blobs (id integer primary key, data blob not null)', [], 'run');
-      const background = Array.from({ length: 300 }, (_, id) =>
-        runOffEventLoop(orm, 'insert into blobs (id, data) values (?, ?)', [id, Buffer.alloc(28 * 1024, id)]),
-      );
-      for (let id = 1_000; id < 1_050; id += 1) {
-        await connection.execute('insert into blobs (id, data) values (?, ?)', [id, Buffer.from('service')], 'run');
-      }
-      const serviceDoneWhileQueued = (await connection.execute('select count(*) as n from blobs where id < 1000'))[0] as { n: number };
-      await Promise.all(background);
+  // The writer lock in shared memory, as sqlite-background-thread.ts lays it out: [holder, service waiting].
+  const HOLDER = 0;
+  const SERVICE_WAITING = 1;
+  const HELD_BY_WORKER = 2;
 
-      expect(serviceDoneWhileQueued.n).toBeLessThan(300);
-      const [row] = (await connection.execute('select count(*) as n from blobs')) as Array<{ n: number }>;
-      expect(row.n).toBe(350);
-      expect(warn).not.toHaveBeenCalled();
+  it('makes the service wait for the thread’s statement without blocking, and say that it waits', async () => {
+    const lock = new SqliteWriterLock();
+    const shared = new Int32Array(lock.memory);
+    Atomics.store(shared, HOLDER, HELD_BY_WORKER);
+    let ran = false;
+
+    const statement = lock.around({ inTransaction: false }, () => {
+      ran = true;
+    });
+    await sleep(20);
+    expect(ran).toBe(false);
+    expect(Atomics.load(shared, SERVICE_WAITING)).toBe(1);
+
+    Atomics.store(shared, HOLDER, 0);
+    Atomics.notify(shared, HOLDER);
+    await statement;
+    expect(ran).toBe(true);
+    expect(Atomics.load(shared, SERVICE_WAITING)).toBe(0);
+    expect(Atomics.load(shared, HOLDER)).toBe(0);
+  });
+
+  it('holds back the thread’s writes while the service waits for the lock, so a long queue cannot starve the service', async () => {
+    const file = join(directory, 'passgate.sqlite');
+    const orm = await openFile(file);
+    const lock = new SqliteWriterLock();
+    const thread = SqliteBackgroundThread.start(file, lock);
+    const shared = new Int32Array(lock.memory);
+    try {
+      await orm.em.getConnection().execute('create table blobs (id integer primary key)', [], 'run');
+      Atomics.store(shared, SERVICE_WAITING, 1);
+      let written = false;
+      const write = thread.run('insert into blobs (id) values (?)', [1n]).then(() => {
+        written = true;
+      });
+      await sleep(100);
+      expect(written).toBe(false);
+
+      Atomics.store(shared, SERVICE_WAITING, 0);
+      await write;
+      const rows = await orm.em.getConnection().execute('select id from blobs');
+      expect(rows).toEqual([{ id: 1 }]);
     } finally {
+      await thread.stop();
       await orm.close(true);
-      warn.mockRestore();
     }
   });
 
