@@ -38,7 +38,10 @@ const WORKER_NAP_MS = 1;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.betterSqlite3);
-const db = new Database(workerData.file, { fileMustExist: true, timeout: 0 });
+// Its setup and checkpoints wait for another process's lock as any connection does; run() does not (see there).
+const db = new Database(workerData.file, { fileMustExist: true, timeout: workerData.writeTimeoutMs });
+const waitForLocks = db.prepare('pragma busy_timeout = ' + workerData.writeTimeoutMs);
+const failOnLocks = db.prepare('pragma busy_timeout = 0');
 db.pragma('synchronous = NORMAL');
 db.pragma('foreign_keys = ON');
 // Only the statements this worker runs: no page of a stored package is read here again.
@@ -89,19 +92,29 @@ function run(sql, params, blobs) {
   for (let backoff = 1; ; backoff = Math.min(backoff * 2, 50)) {
     if (!takeLock(deadline)) throw new Error('the service held the database for ' + workerData.writeTimeoutMs + ' ms');
     try {
+      failOnLocks.get();
       statement.run(bindings);
       return;
     } catch (error) {
       // Another process (the CLI, say) is writing: wait for it without the lock, so the service never waits on it here.
       if (error.code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
     } finally {
+      waitForLocks.get();
       releaseLock();
     }
     sleep(backoff);
   }
 }
 
-const timer = setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData.intervalMs);
+// A checkpoint that still finds the file locked after the busy timeout is tried again at the next
+// interval: an error thrown here would end the thread.
+const timer = setInterval(() => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    if (error.code !== 'SQLITE_BUSY' && error.code !== 'SQLITE_LOCKED') throw error;
+  }
+}, workerData.intervalMs);
 parentPort.on('message', (message) => {
   if (message.type === 'run') {
     try {
@@ -243,8 +256,9 @@ export class SqliteBackgroundThread {
       else write?.reject(new Error(reply.error));
     });
     this.worker.on('error', (error) => {
+      // better-sqlite3's errors reach this thread as plain objects: SQLite's code, no message.
       this.logger.warn(
-        `The SQLite background thread stopped (${error.message}); the connection checkpoints by itself from ${BACKSTOP_WAL_AUTOCHECKPOINT_PAGES} pages on and writes on the event loop`,
+        `The SQLite background thread stopped (${error.message ?? JSON.stringify(error)}); the connection checkpoints by itself from ${BACKSTOP_WAL_AUTOCHECKPOINT_PAGES} pages on and writes on the event loop`,
       );
     });
     void this.exited.then(() => {

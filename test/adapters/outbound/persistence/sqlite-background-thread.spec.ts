@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM } from '@mikro-orm/core';
+import BetterSqlite3 from 'better-sqlite3';
 import { createMikroOrmOptions } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
 import { Logger } from '@nestjs/common';
 import { runOffEventLoop } from '../../../../src/adapters/outbound/persistence/prepared-statement-sqlite.driver';
@@ -82,6 +83,34 @@ describe('SqliteBackgroundThread (through the SQLite connection)', () => {
       await expect(thread.stop()).resolves.toBeUndefined();
     } finally {
       warn.mockRestore();
+    }
+  });
+
+  it('waits for another process’s write without holding the writer lock, so the service does not wait on it', async () => {
+    const file = join(directory, 'passgate.sqlite');
+    const other = new BetterSqlite3(file);
+    other.pragma('journal_mode = WAL');
+    other.exec('create table blobs (id integer primary key)');
+    const lock = new SqliteWriterLock();
+    const shared = new Int32Array(lock.memory);
+    const thread = SqliteBackgroundThread.start(file, lock);
+    try {
+      other.exec('begin immediate');
+      other.exec('insert into blobs (id) values (1)');
+      let written = false;
+      const write = thread.run('insert into blobs (id) values (?)', [2n]).then(() => {
+        written = true;
+      });
+      await sleep(150);
+      expect(written).toBe(false);
+      expect(Atomics.load(shared, 0)).toBe(0);
+
+      other.exec('commit');
+      await write;
+      expect(other.prepare('select id from blobs order by id').all()).toEqual([{ id: 1 }, { id: 2 }]);
+    } finally {
+      await thread.stop();
+      other.close();
     }
   });
 
