@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SigningMaterial } from '../../../domain/pass-type';
 import type { PackageInput } from '../../../domain/ports/pass-packager';
-import { CmsManifestSigner } from './cms-signature';
+import { CmsManifestSigner, RsaSigning } from './cms-signature';
 import { buildPackageFiles, buildPassJson } from './pass-json';
 import { zipStored } from './pkpass-zip';
 import { packageEntries, signablePassJson } from './signable-pass-json';
@@ -53,11 +53,13 @@ export async function assemblePkpass(assembly: PkpassAssembly, signer: CmsManife
 export class ManifestSignerCache {
   private readonly signers = new Map<number, { fingerprint: string; signer: CmsManifestSigner }>();
 
+  constructor(private readonly rsaSigning: RsaSigning = 'thread-pool') {}
+
   signerFor(passTypeId: number, material: SigningMaterial): CmsManifestSigner {
     const fingerprint = materialFingerprint(material);
     const cached = this.signers.get(passTypeId);
     if (cached && cached.fingerprint === fingerprint) return cached.signer;
-    const signer = CmsManifestSigner.fromMaterial(material);
+    const signer = CmsManifestSigner.fromMaterial(material, this.rsaSigning);
     this.signers.set(passTypeId, { fingerprint, signer });
     return signer;
   }

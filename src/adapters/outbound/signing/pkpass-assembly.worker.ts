@@ -3,8 +3,11 @@ import { isDomainError } from '../../../domain/errors';
 import { assemblePkpass, ManifestSignerCache } from './pkpass-assembly';
 import type { PkpassAssemblyJob, PkpassAssemblyReply } from './worker-thread-pass.packager';
 
-/** A package build thread of WorkerThreadPassPackager: one job per message, one reply per job. */
-const signers = new ManifestSignerCache();
+/**
+ * A package build thread of WorkerThreadPassPackager: one job per message, one reply per job. It
+ * signs inline: nothing else waits on this thread.
+ */
+const signers = new ManifestSignerCache('inline');
 
 async function build(job: PkpassAssemblyJob): Promise<PkpassAssemblyReply> {
   try {

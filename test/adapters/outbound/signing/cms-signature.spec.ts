@@ -49,4 +49,14 @@ describe('CmsManifestSigner', () => {
 
     expect(opensslVerify({ signature, 'manifest.json': manifest }, certs.caFile).ok).toBe(false);
   });
+
+  it('makes the same signature bytes with its RSA computed inline as on the thread pool (PKCS #1 v1.5 is deterministic)', async () => {
+    const inline = CmsManifestSigner.fromMaterial(certs.material, 'inline');
+    const time = new Date('2026-03-01T10:00:00Z');
+
+    const [pooled, signedInline] = await Promise.all([signer.sign(manifest, time), inline.sign(manifest, time)]);
+
+    expect(signedInline.equals(pooled)).toBe(true);
+    expect(opensslVerify({ signature: signedInline, 'manifest.json': manifest }, certs.caFile).ok).toBe(true);
+  });
 });
