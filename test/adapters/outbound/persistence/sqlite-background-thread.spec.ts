@@ -151,6 +151,60 @@ describe('SqliteBackgroundThread (through the SQLite connection)', () => {
     }
   });
 
+  it('commits the writes handed over together in one transaction: one WAL frame for the table’s page, not one per write', async () => {
+    const file = join(directory, 'passgate.sqlite');
+    const orm = await openFile(file);
+    const connection = orm.em.getConnection();
+    try {
+      await connection.execute('create table rows (id integer primary key)', [], 'run');
+      await connection.execute('pragma wal_checkpoint(TRUNCATE)', [], 'all');
+      expect(statSync(`${file}-wal`).size).toBe(0);
+
+      await Promise.all(Array.from({ length: 50 }, (_, id) => runOffEventLoop(orm, 'insert into rows (id) values (?)', [id])));
+
+      // A WAL header, then 4 KiB pages with a frame header each; 50 commits would have written the page 50 times.
+      const frames = (statSync(`${file}-wal`).size - 32) / (24 + 4096);
+      expect(frames).toBeGreaterThanOrEqual(1);
+      expect(frames).toBeLessThanOrEqual(3);
+      expect(await connection.execute('select count(*) as n from rows')).toEqual([{ n: 50 }]);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+  it('fails a write of a batch alone: the others of its transaction are committed', async () => {
+    const orm = await openFile(join(directory, 'passgate.sqlite'));
+    try {
+      await orm.em.getConnection().execute('create table rows (id integer primary key)', [], 'run');
+      const insert = (id: number) => runOffEventLoop(orm, 'insert into rows (id) values (?)', [id]);
+
+      const outcomes = await Promise.allSettled([insert(1), insert(1), insert(2)]);
+
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE constraint failed/);
+      expect(await orm.em.getConnection().execute('select id from rows order by id')).toEqual([{ id: 1 }, { id: 2 }]);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+  it('writes what it was handed before it stops, without waiting for the batch to fill', async () => {
+    const file = join(directory, 'passgate.sqlite');
+    const orm = await openFile(file);
+    const thread = SqliteBackgroundThread.start(file, new SqliteWriterLock());
+    try {
+      await orm.em.getConnection().execute('create table rows (id integer primary key)', [], 'run');
+      const writes = [thread.run('insert into rows (id) values (?)', [1n]), thread.run('insert into rows (id) values (?)', [2n])];
+      await thread.stop();
+
+      await Promise.all(writes);
+      expect(await orm.em.getConnection().execute('select id from rows order by id')).toEqual([{ id: 1 }, { id: 2 }]);
+    } finally {
+      await thread.stop();
+      await orm.close(true);
+    }
+  });
+
   // The writer lock in shared memory, as sqlite-background-thread.ts lays it out: [holder, service waiting].
   const HOLDER = 0;
   const SERVICE_WAITING = 1;
