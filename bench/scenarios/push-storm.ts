@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { type Dispatcher, Pool } from 'undici';
 import { startCpuProfile } from '../lib/cpu-profile';
 import type { ApnsStandIn } from '../../test/support/apns-stand-in';
 import { refusedByStandIn } from '../lib/apns-stand-in-process';
@@ -268,7 +268,7 @@ export const pushStormScenario: Scenario = {
         value: m.cachedPerSecond,
         target: { text: '≥ 5,000 per second', met: m.cachedPerSecond >= 5_000 },
         note:
-          `${CONNECTIONS} keep-alive connections (node:http, the devices' process), each of the ${devices} devices once; latency p50 ${m.cachedLatencyP50Ms.toFixed(0)} ms, p99 ${m.cachedLatencyP99Ms.toFixed(0)} ms; ` +
+          `${CONNECTIONS} keep-alive connections (undici, the devices' process), each of the ${devices} devices once; latency p50 ${m.cachedLatencyP50Ms.toFixed(0)} ms, p99 ${m.cachedLatencyP99Ms.toFixed(0)} ms; ` +
           `service CPU ${m.cachedCpuUsPerRequest.toFixed(0)} µs per GET${mainThreadNote(m.cachedMainThreadCpuUsPerRequest, 'µs')}; longest event-loop block ${m.cachedEventLoopMaxMs.toFixed(0)} ms; ` +
           ceilingNote(m.cachedEventLoopUtilization, m.cachedLoadCpuUsPerRequest, m.cachedCpuCeilingPerSecond) +
           `; ${cacheNote}` +
@@ -280,7 +280,7 @@ export const pushStormScenario: Scenario = {
         value: m.notModifiedPerSecond,
         target: { text: '≥ 10,000 per second', met: m.notModifiedPerSecond >= 10_000 },
         note:
-          `${CONNECTIONS} keep-alive connections (node:http, the devices' process), each of the ${devices} devices once; latency p50 ${m.notModifiedLatencyP50Ms.toFixed(1)} ms, p99 ${m.notModifiedLatencyP99Ms.toFixed(0)} ms; ` +
+          `${CONNECTIONS} keep-alive connections (undici, the devices' process), each of the ${devices} devices once; latency p50 ${m.notModifiedLatencyP50Ms.toFixed(1)} ms, p99 ${m.notModifiedLatencyP99Ms.toFixed(0)} ms; ` +
           `service CPU ${m.notModifiedCpuUsPerRequest.toFixed(0)} µs per request${mainThreadNote(m.notModifiedMainThreadCpuUsPerRequest, 'µs')}; longest event-loop block ${m.notModifiedEventLoopMaxMs.toFixed(0)} ms; ` +
           ceilingNote(m.notModifiedEventLoopUtilization, m.notModifiedLoadCpuUsPerRequest, m.notModifiedCpuCeilingPerSecond) +
           (context.quick ? ' (--quick)' : ''),
@@ -400,21 +400,16 @@ function startLoadProcess() {
 /** A response the devices' process read whole. */
 interface Answer {
   status: number;
-  headers: IncomingHttpHeaders;
+  headers: Dispatcher.ResponseData['headers'];
   body: Buffer;
 }
 
-function call(agent: Agent, origin: URL, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({ agent, host: origin.hostname, port: origin.port, method, path, headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
+function call(devices: Pool, method: Dispatcher.HttpMethod, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+  return devices.request({ method, path, headers, body }).then(async (response) => ({
+    status: response.statusCode,
+    headers: response.headers,
+    body: Buffer.from(await response.body.arrayBuffer()),
+  }));
 }
 
 /**
@@ -431,7 +426,7 @@ async function loadProcess(): Promise<void> {
   const plan = await new Promise<StormPlan>((resolve) => process.once('message', (message) => resolve(message as StormPlan)));
   const devices = JSON.parse(readFileSync(plan.devicesFile, 'utf8')) as InstalledDevice[];
   const origin = new URL(plan.origin);
-  const agent = new Agent({ keepAlive: true, maxSockets: plan.connections });
+  const pool = new Pool(origin, { connections: plan.connections });
   const listPath = (device: InstalledDevice, tag: string) =>
     `/wallet/v1/devices/${device.deviceLibraryIdentifier}/registrations/${plan.passTypeIdentifier}?passesUpdatedSince=${tag}`;
   const passPath = (device: InstalledDevice) => `/wallet/v1/passes/${plan.passTypeIdentifier}/${device.serialNumber}`;
@@ -440,18 +435,20 @@ async function loadProcess(): Promise<void> {
   // Warm-up of the routes a device uses (JIT, connections), on passes of their own version: nothing
   // changed since their tag (204), If-Modified-Since of their version (304), a few first downloads (signing).
   for (const [index, device] of devices.slice(0, 100).entries()) {
-    await call(agent, origin, 'GET', listPath(device, device.tag), {});
+    await call(pool, 'GET', listPath(device, device.tag), {});
     const headers: Record<string, string> = { authorization: applePass(device) };
     if (index >= 20) headers['if-modified-since'] = device.lastModified;
-    await call(agent, origin, 'GET', passPath(device), headers);
+    await call(pool, 'GET', passPath(device), headers);
   }
 
-  const storm = await runStorm(plan, devices, agent, origin, { listPath, passPath, applePass }, standIn, send);
+  const storm = await runStorm(plan, devices, pool, { listPath, passPath, applePass }, standIn, send);
   /**
    * Every device once, over the keep-alive pool: `plan.connections` requests in flight, each
-   * connection asking again as soon as it has its answer. Node's own HTTP client rather than
-   * autocannon, which spends about 390 µs of CPU on each 28 KiB response here (2,600 per second
-   * at most on its core, against about 50 µs for node:http): it would have measured itself.
+   * connection asking again as soon as it has its answer. undici's Pool (the client behind Node's
+   * fetch) rather than autocannon, which spends about 390 µs of CPU on each 28 KiB response here
+   * (2,600 per second at most on its core): it would have measured itself. node:http's client took
+   * 70-94 µs of CPU for a 28 KiB response, undici's 51-72 µs; on two cores the devices' CPU is CPU
+   * the service does not get.
    */
   const round = async (phase: Phase, notModified: boolean): Promise<RoundResult> => {
     const expectedStatus = notModified ? 304 : 200;
@@ -468,7 +465,7 @@ async function loadProcess(): Promise<void> {
         if (notModified) headers['if-modified-since'] = storm.lastModified[index];
         const sentAt = performance.now();
         try {
-          const answer = await call(agent, origin, 'GET', passPath(device), headers);
+          const answer = await call(pool, 'GET', passPath(device), headers);
           latencies.push(performance.now() - sentAt);
           if (answer.status === expectedStatus && (notModified || (answer.headers['content-type'] === 'application/vnd.apple.pkpass' && answer.body.length > 0))) expected += 1;
           else unexpected += 1;
@@ -496,7 +493,7 @@ async function loadProcess(): Promise<void> {
   };
   const cached = await round('cached', false);
   const notModified = await round('notModified', true);
-  agent.destroy();
+  await pool.close();
   send({ type: 'result', storm: storm.result, cached, notModified });
 }
 
@@ -507,8 +504,7 @@ async function loadProcess(): Promise<void> {
 async function runStorm(
   plan: StormPlan,
   devices: InstalledDevice[],
-  agent: Agent,
-  origin: URL,
+  pool: Pool,
   paths: {
     listPath: (device: InstalledDevice, tag: string) => string;
     passPath: (device: InstalledDevice) => string;
@@ -537,11 +533,11 @@ async function runStorm(
 
   const serve = async (index: number): Promise<void> => {
     const device = devices[index];
-    const listed = await call(agent, origin, 'GET', paths.listPath(device, device.tag), {});
+    const listed = await call(pool, 'GET', paths.listPath(device, device.tag), {});
     if (listed.status !== 200) throw new Error(`list: ${listed.status}`);
     const changed = JSON.parse(listed.body.toString('utf8')) as { serialNumbers: string[]; lastUpdated: string };
     if (!changed.serialNumbers.includes(device.serialNumber)) throw new Error(`list: ${device.serialNumber} not among ${changed.serialNumbers.join(', ')}`);
-    const latest = await call(agent, origin, 'GET', paths.passPath(device), {
+    const latest = await call(pool, 'GET', paths.passPath(device), {
       authorization: paths.applePass(device),
       'if-modified-since': device.lastModified,
     });
@@ -598,8 +594,7 @@ async function runStorm(
   const cpuStart = process.cpuUsage();
   const start = performance.now();
   const put = await call(
-    agent,
-    origin,
+    pool,
     'PUT',
     `/api/v1/templates/${plan.templateId}?api_token=${plan.apiKey}`,
     { 'content-type': 'application/json' },
