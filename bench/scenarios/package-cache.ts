@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import { CachingPassPackager } from '../../src/adapters/outbound/package-cache/caching-pass.packager';
+import { CachingPassPackager, MAX_PENDING_WRITES } from '../../src/adapters/outbound/package-cache/caching-pass.packager';
 import { MikroOrmPassPackageStore } from '../../src/adapters/outbound/package-cache/mikro-orm-pass-package.store';
 import { MikroOrmAccountRepository } from '../../src/adapters/outbound/persistence/mikro-orm-account.repository';
 import { MikroOrmPassTemplateRepository } from '../../src/adapters/outbound/persistence/mikro-orm-pass-template.repository';
@@ -101,7 +101,7 @@ export const packageCacheScenario: Scenario = {
         figure: `first request of a pass version: sign and store (${database})`,
         unit: 'passes/s',
         value: tiers.signAndStorePerSecond,
-        note: `${tiers.passes} passes, ${CONCURRENCY} in flight, until the database has them all; ${tiers.skippedWrites} writes left out (more than 64 under way)`,
+        note: `${tiers.passes} passes, ${CONCURRENCY} in flight, until the database has them all; ${tiers.skippedWrites} writes left out (more than ${MAX_PENDING_WRITES} under way)`,
       },
       {
         figure: 'cached package from memory',

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { type Dispatcher, Pool } from 'undici';
+import { MAX_PENDING_WRITES } from '../../src/adapters/outbound/package-cache/caching-pass.packager';
 import { startCpuProfile } from '../lib/cpu-profile';
 import type { ApnsStandIn } from '../../test/support/apns-stand-in';
 import { refusedByStandIn } from '../lib/apns-stand-in-process';
@@ -241,7 +242,7 @@ export const pushStormScenario: Scenario = {
     const seconds = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
     const cacheNote =
       `memory tier ${m.packageMemoryMaxMb.toFixed(0)} MB (PACKAGE_CACHE_MAX_BYTES default) holds ${m.packagesInMemory.toLocaleString('en-US')} of the ${devices} ` +
-      `${(m.packageBytes / 1024).toFixed(0)} KiB packages; ${m.storedPackages.toLocaleString('en-US')} stored in ${database}, ${m.storeWritesSkipped.toLocaleString('en-US')} store writes left out during the storm (more than 64 under way)`;
+      `${(m.packageBytes / 1024).toFixed(0)} KiB packages; ${m.storedPackages.toLocaleString('en-US')} stored in ${database}, ${m.storeWritesSkipped.toLocaleString('en-US')} store writes left out during the storm (more than ${MAX_PENDING_WRITES} under way)`;
     const stormSeconds = m.stormMs / 1000;
     return [
       {

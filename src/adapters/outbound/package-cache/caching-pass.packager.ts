@@ -11,8 +11,12 @@ export interface PackageCacheOptions {
   webServiceUrl: string;
 }
 
-/** Stores of new packages that may be under way at once; more are left out (see below). */
-const MAX_PENDING_WRITES = 64;
+/**
+ * Stores of new packages that may be under way at once, waiting or running; more are left out
+ * (see below). On SQLite the writes wait up to 5 ms to travel to the background thread together,
+ * and at 64 a storm left some out whenever that thread's checkpoint held them up.
+ */
+export const MAX_PENDING_WRITES = 128;
 
 /** Cache keys that findBuilt just missed in the store, remembered for the build that follows. */
 const MAX_REMEMBERED_MISSES = 1_024;
@@ -25,7 +29,7 @@ const MAX_REMEMBERED_MISSES = 1_024;
  *
  * The store is a cache, not a record. A new package is served as soon as it is signed and
  * written to the store in the background, so a device does not wait for a database commit; at
- * most MAX_PENDING_WRITES writes run at once, and a package that finds them all busy (a storm the
+ * most MAX_PENDING_WRITES writes wait or run at once, and a package that finds them all busy (a storm the
  * database cannot keep up with) stays in memory only: another instance, or this one after a
  * restart, signs it again. When the store cannot be read or written the package is built or
  * served anyway and the failure logged.

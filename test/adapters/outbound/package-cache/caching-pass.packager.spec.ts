@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { CachingPassPackager } from '../../../../src/adapters/outbound/package-cache/caching-pass.packager';
+import { CachingPassPackager, MAX_PENDING_WRITES } from '../../../../src/adapters/outbound/package-cache/caching-pass.packager';
 import { MikroOrmPassPackageStore } from '../../../../src/adapters/outbound/package-cache/mikro-orm-pass-package.store';
 import { NodeCryptoPassPackager } from '../../../../src/adapters/outbound/signing/node-crypto-pass.packager';
 import { loadAppConfig } from '../../../../src/config/app-config';
@@ -184,11 +184,11 @@ describe('CachingPassPackager', () => {
     }
   });
 
-  it('serves new packages without waiting for the store, and leaves out writes beyond 64 at once', async () => {
+  it('serves new packages without waiting for the store, and leaves out writes beyond MAX_PENDING_WRITES at once', async () => {
     const packager = cachingPackager();
     const never = new Promise<void>(() => undefined);
     const save = jest.spyOn(store, 'save').mockReturnValue(never);
-    const inputs = Array.from({ length: 70 }, (_, index) => {
+    const inputs = Array.from({ length: MAX_PENDING_WRITES + 6 }, (_, index) => {
       const input = packageInput(certs.material);
       input.pass.id = 100 + index;
       return input;
@@ -197,8 +197,8 @@ describe('CachingPassPackager', () => {
     const packages = await Promise.all(inputs.map((input) => packager.package(input)));
 
     expect(packages.every((bytes) => bytes.length > 0)).toBe(true);
-    expect(save).toHaveBeenCalledTimes(64);
-    expect(packager.storeWrites).toEqual({ pending: 64, skipped: 6 });
+    expect(save).toHaveBeenCalledTimes(MAX_PENDING_WRITES);
+    expect(packager.storeWrites).toEqual({ pending: MAX_PENDING_WRITES, skipped: 6 });
   });
 
   it('does not keep a failure: the next request builds again', async () => {
