@@ -17,8 +17,6 @@ export interface PkpassAssembly {
   serialNumber: string;
   passJson: object;
   files: Record<string, Uint8Array>;
-  /** SHA-1 (hex) of files whose digest is known before the build (a template's images, hashed once). */
-  digests?: Record<string, string>;
   modifiedAt: Date;
 }
 
@@ -41,14 +39,10 @@ export async function assemblePkpass(assembly: PkpassAssembly, signer: CmsManife
   const passJson = signablePassJson(assembly.passJson, assembly.serialNumber);
   const entries = packageEntries(assembly.files, passJson);
   const manifest: Record<string, string> = {};
-  for (const [name, bytes] of entries) manifest[name] = assembly.digests?.[name] ?? sha1Hex(bytes);
+  for (const [name, bytes] of entries) manifest[name] = createHash('sha1').update(bytes).digest('hex');
   const manifestJson = Buffer.from(JSON.stringify(manifest), 'utf8');
   const signature = await signer.sign(manifestJson, new Date());
   return zipStored([...entries, ['manifest.json', manifestJson], ['signature', signature]], assembly.modifiedAt);
-}
-
-export function sha1Hex(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('hex');
 }
 
 /**

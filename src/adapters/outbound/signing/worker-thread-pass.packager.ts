@@ -5,7 +5,7 @@ import { OnApplicationShutdown } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '../../../domain/errors';
 import type { SigningMaterial } from '../../../domain/pass-type';
 import { PackageInput, PassPackager } from '../../../domain/ports/pass-packager';
-import { PkpassAssembly, pkpassAssemblyOf, sha1Hex } from './pkpass-assembly';
+import { PkpassAssembly, pkpassAssemblyOf } from './pkpass-assembly';
 
 /** The compiled build thread next to this file (dist/); absent when this file runs as TypeScript source. */
 export const PKPASS_ASSEMBLY_WORKER_FILE = join(__dirname, 'pkpass-assembly.worker.js');
@@ -83,7 +83,8 @@ export class WorkerThreadPassPackager extends PassPackager implements OnApplicat
   }
 
   async package(input: PackageInput): Promise<Buffer> {
-    const assembly = this.sharedFiles.into(pkpassAssemblyOf(input, this.webServiceUrl));
+    const assembly = pkpassAssemblyOf(input, this.webServiceUrl);
+    assembly.files = this.sharedFiles.of(assembly.files);
     const job: PkpassAssemblyJob = {
       id: this.nextJobId++,
       assembly,
@@ -154,53 +155,37 @@ const SHARED_FILE_MIN_BYTES = 1024;
 
 /**
  * A template's images in shared memory, made once per image and handed to the build threads by
- * reference, with their SHA-1 for the manifest. Structured clone copies every byte of a plain
- * Uint8Array (and of the whole pooled ArrayBuffer behind a small Buffer) for each package, 20-30
- * µs of the event loop's time per pass for the seed's four images here; a SharedArrayBuffer it
- * shares. The digest spares the thread hashing the same 22 KiB of images for every package. Each
- * copy lives as long as the memory of the image it copies, which belongs to a template version the
- * template repository keeps (or to a pass being built), so the memo holds no image alive by
- * itself. Images are never changed in place: a new image is a new Buffer, and the copy is read only.
+ * reference. Structured clone copies every byte of a plain Uint8Array (and of the whole pooled
+ * ArrayBuffer behind a small Buffer) for each package, 20-30 µs of the event loop's time per
+ * pass for the seed's four images here; a SharedArrayBuffer it shares. Each copy lives as long
+ * as the memory of the image it copies, which belongs to a template version the template
+ * repository keeps (or to a pass being built), so the memo holds no image alive by itself. Images
+ * are never changed in place: a new image is a new Buffer.
  */
 class SharedFileCopies {
-  private readonly copies = new WeakMap<ArrayBufferLike, Map<string, SharedFile>>();
+  private readonly copies = new WeakMap<ArrayBufferLike, Map<string, Uint8Array>>();
 
-  into(assembly: PkpassAssembly): PkpassAssembly {
-    const files: Record<string, Uint8Array> = {};
-    const digests: Record<string, string> = {};
-    for (const [name, bytes] of Object.entries(assembly.files)) {
-      if (bytes.byteLength < SHARED_FILE_MIN_BYTES) {
-        files[name] = bytes;
-        continue;
-      }
-      const shared = this.copyOf(bytes);
-      files[name] = shared.bytes;
-      digests[name] = shared.sha1;
-    }
-    return { ...assembly, files, digests };
+  of(files: Record<string, Uint8Array>): Record<string, Uint8Array> {
+    const shared: Record<string, Uint8Array> = {};
+    for (const [name, bytes] of Object.entries(files)) shared[name] = bytes.byteLength < SHARED_FILE_MIN_BYTES ? bytes : this.copyOf(bytes);
+    return shared;
   }
 
-  private copyOf(bytes: Uint8Array): SharedFile {
+  private copyOf(bytes: Uint8Array): Uint8Array {
     let byRange = this.copies.get(bytes.buffer);
     if (byRange === undefined) {
       byRange = new Map();
       this.copies.set(bytes.buffer, byRange);
     }
     const range = `${bytes.byteOffset}:${bytes.byteLength}`;
-    let shared = byRange.get(range);
-    if (shared === undefined) {
-      const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+    let copy = byRange.get(range);
+    if (copy === undefined) {
+      copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
       copy.set(bytes);
-      shared = { bytes: copy, sha1: sha1Hex(copy) };
-      byRange.set(range, shared);
+      byRange.set(range, copy);
     }
-    return shared;
+    return copy;
   }
-}
-
-interface SharedFile {
-  bytes: Uint8Array;
-  sha1: string;
 }
 
 function fail(thread: BuildThread, error: Error): void {
