@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { ConfigurationError, loadAppConfig } from '../../src/config/app-config';
+import { ConfigurationError, defaultPackageBuildThreads, loadAppConfig } from '../../src/config/app-config';
 
 describe('PACKAGE_BUILD_THREADS', () => {
-  it('defaults to one thread where there is a second core, none on one core, and takes 0 to 16', () => {
-    expect(loadAppConfig({}, '/srv').packageBuildThreads).toBe(availableParallelism() > 1 ? 1 : 0);
+  it('defaults to none on one core, one with two cores, two with more, and takes 0 to 16', () => {
+    expect([1, 2, 3, 4, 64].map(defaultPackageBuildThreads)).toEqual([0, 1, 2, 2, 2]);
+    expect(loadAppConfig({}, '/srv').packageBuildThreads).toBe(defaultPackageBuildThreads(availableParallelism()));
     expect(loadAppConfig({ PACKAGE_BUILD_THREADS: '0' }, '/srv').packageBuildThreads).toBe(0);
     expect(loadAppConfig({ PACKAGE_BUILD_THREADS: '3' }, '/srv').packageBuildThreads).toBe(3);
     expect(loadAppConfig({ PACKAGE_BUILD_THREADS: '16' }, '/srv').packageBuildThreads).toBe(16);
