@@ -13,8 +13,9 @@ export interface PackageCacheOptions {
 
 /**
  * Stores of new packages that may be under way at once, waiting or running; more are left out
- * (see below). On SQLite the writes wait up to 5 ms to travel to the background thread together,
- * and at 64 a storm left some out whenever that thread's checkpoint held them up.
+ * (see below). On SQLite the writes wait to travel to the background thread together
+ * (BATCH_WINDOW_MS in sqlite-background-thread.ts), and at 64 a storm left some out whenever that
+ * thread's checkpoint held them up.
  */
 export const MAX_PENDING_WRITES = 128;
 
@@ -29,9 +30,9 @@ const MAX_REMEMBERED_MISSES = 1_024;
  *
  * The store is a cache, not a record. A new package is served as soon as it is signed and
  * written to the store in the background, so a device does not wait for a database commit; at
- * most MAX_PENDING_WRITES writes wait or run at once, and a package that finds them all busy (a storm the
- * database cannot keep up with) stays in memory only: another instance, or this one after a
- * restart, signs it again. When the store cannot be read or written the package is built or
+ * most MAX_PENDING_WRITES writes wait or run at once, and a package that finds them all busy (a
+ * storm the database cannot keep up with) stays in memory only: another instance, or this one
+ * after a restart, signs it again. When the store cannot be read or written the package is built or
  * served anyway and the failure logged.
  */
 export class CachingPassPackager extends PassPackager implements OnModuleDestroy {

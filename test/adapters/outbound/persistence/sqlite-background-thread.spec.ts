@@ -24,6 +24,11 @@ describe('SqliteBackgroundThread (through the SQLite connection)', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
+  // The writer lock in shared memory, as sqlite-background-thread.ts lays it out: [holder, service waiting].
+  const HOLDER = 0;
+  const SERVICE_WAITING = 1;
+  const HELD_BY_WORKER = 2;
+
   async function openFile(file: string): Promise<MikroORM> {
     return MikroORM.init({ ...createMikroOrmOptions(`sqlite:${file}`), discovery: { warnWhenNoEntities: false } });
   }
@@ -103,7 +108,7 @@ describe('SqliteBackgroundThread (through the SQLite connection)', () => {
       });
       await sleep(150);
       expect(written).toBe(false);
-      expect(Atomics.load(shared, 0)).toBe(0);
+      expect(Atomics.load(shared, HOLDER)).toBe(0);
 
       other.exec('commit');
       await write;
@@ -204,11 +209,6 @@ describe('SqliteBackgroundThread (through the SQLite connection)', () => {
       await orm.close(true);
     }
   });
-
-  // The writer lock in shared memory, as sqlite-background-thread.ts lays it out: [holder, service waiting].
-  const HOLDER = 0;
-  const SERVICE_WAITING = 1;
-  const HELD_BY_WORKER = 2;
 
   it('makes the service wait for the thread’s statement without blocking, and say that it waits', async () => {
     const lock = new SqliteWriterLock();
