@@ -4,15 +4,20 @@ import BetterSqlite3 from 'better-sqlite3';
 import { SqliteBackgroundThread, SqliteWriterLock } from './sqlite-background-thread';
 
 /** The parts of better-sqlite3's Database and Statement used here. */
+interface RunResult {
+  changes: number;
+  lastInsertRowid: number | bigint;
+}
 interface Statement {
   readonly reader: boolean;
   readonly readonly: boolean;
   all(bindings: unknown[]): unknown[];
-  run(bindings: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  run(bindings: unknown[]): RunResult;
   safeIntegers(on: boolean): Statement;
 }
 interface Database {
   readonly inTransaction: boolean;
+  exec(sql: string): void;
   prepare(sql: string): Statement;
   close(): void;
 }
@@ -37,7 +42,7 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
    * See `readCommitted`: opened on first use; null for an in-memory database (no second connection
    * can see it) and once closed (until MikroORM connects again).
    */
-  private readConnection: Database | null | undefined;
+  private readConnection: ReadConnection | null | undefined;
   /** Null for an in-memory database (no WAL, no second connection) and once closed. */
   private backgroundThread: SqliteBackgroundThread | null = null;
 
@@ -47,13 +52,20 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
     this.readConnection = undefined;
     const file = this.databaseFile();
     if (file !== null && this.backgroundThread === null) this.backgroundThread = SqliteBackgroundThread.start(file, new SqliteWriterLock());
-    (this.client.client as PreparedStatementKnexDialect).writerLock = this.backgroundThread?.lock ?? null;
+    const dialect = this.client.client as PreparedStatementKnexDialect;
+    dialect.writerLock = this.backgroundThread?.lock ?? null;
+    dialect.afterWrite = this.endReadSnapshot;
   }
+
+  /** See ReadConnection: a write that has committed is seen by every read after it. */
+  private readonly endReadSnapshot = (): void => {
+    this.readConnection?.endSnapshot();
+  };
 
   /** See runOffEventLoop. */
   runInBackground(sql: string, params: readonly unknown[]): Promise<void> | null {
     if (this.backgroundThread === null || !this.backgroundThread.running || !params.every(isBindable)) return null;
-    return this.backgroundThread.run(sql, params.map(directSqliteBinding));
+    return this.backgroundThread.run(sql, params.map(directSqliteBinding)).then(this.endReadSnapshot);
   }
 
   /** The database's file; null for an in-memory database, which no other connection can open. */
@@ -124,13 +136,62 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
         // SQLite's own 2 MB page cache rather than better-sqlite3's 16 MB: this connection mostly
         // reads stored packages once each, which the operating system's file cache holds anyway.
         connection.pragma('cache_size = -2000');
-        this.readConnection = connection as unknown as Database;
+        this.readConnection = new ReadConnection(connection as unknown as Database);
       }
     }
     if (this.readConnection === null) return null;
-    const statement = prepared(this.readConnection, sql);
+    return this.readConnection.read(sql, bindings.map(directSqliteBinding));
+  }
+}
+
+/**
+ * The read-only connection, whose reads in one turn of the event loop share one read transaction:
+ * begun by the first, committed once the turn's I/O callbacks have run (setImmediate) or as soon as
+ * a write on the main connection or the background thread has committed, so that a read never
+ * misses a write whose end its caller saw. In WAL mode each read transaction takes a read lock in
+ * the WAL index with `fcntl` and checks whether the WAL changed; measured here on a 10,000-pass
+ * database, the Wallet web service's pass lookup cost 21 µs of CPU as a transaction of its own
+ * and 12-14 µs when four to sixteen shared one.
+ * @see https://www.sqlite.org/wal.html#concurrency
+ * @see https://www.sqlite.org/lang_transaction.html
+ */
+class ReadConnection {
+  private snapshotOpen = false;
+  private endScheduled = false;
+
+  constructor(private readonly connection: Database) {}
+
+  /** Null when the statement writes: the main connection takes it. */
+  read(sql: string, bindings: unknown[]): unknown[] | null {
+    const statement = prepared(this.connection, sql);
     if (!statement.readonly) return null;
-    return statement.all(bindings.map(directSqliteBinding));
+    if (!this.snapshotOpen) {
+      // Deferred: the snapshot is taken by the statement's first read.
+      this.connection.exec('begin');
+      this.snapshotOpen = true;
+      if (!this.endScheduled) {
+        this.endScheduled = true;
+        setImmediate(this.endOfTurn);
+      }
+    }
+    return statement.all(bindings);
+  }
+
+  private readonly endOfTurn = (): void => {
+    this.endScheduled = false;
+    this.endSnapshot();
+  };
+
+  endSnapshot(): void {
+    if (!this.snapshotOpen) return;
+    this.snapshotOpen = false;
+    // SQLite may have rolled the transaction back itself (an I/O error, SQLITE_BUSY on recovery).
+    if (this.connection.inTransaction) this.connection.exec('commit');
+  }
+
+  close(): void {
+    this.endSnapshot();
+    this.connection.close();
   }
 }
 
@@ -191,6 +252,7 @@ function prepared(connection: Database, sql: string): Statement {
 }
 
 const writerLocks = new WeakMap<Database, SqliteWriterLock>();
+const afterWrites = new WeakMap<Database, () => void>();
 
 /** Knex's better-sqlite3 dialect with statements prepared once per connection and SQL text. */
 class PreparedStatementKnexDialect extends (BetterSqliteKnexDialect as unknown as new (...args: unknown[]) => {
@@ -204,10 +266,13 @@ class PreparedStatementKnexDialect extends (BetterSqliteKnexDialect as unknown a
    * statements through a client object of its own, which does not carry this property.
    */
   writerLock: SqliteWriterLock | null = null;
+  /** Called once a statement that may write has run; known to the connections like writerLock. */
+  afterWrite: (() => void) | null = null;
 
   override async acquireRawConnection(): Promise<Database> {
     const connection = await super.acquireRawConnection();
     if (this.writerLock !== null) writerLocks.set(connection, this.writerLock);
+    if (this.afterWrite !== null) afterWrites.set(connection, this.afterWrite);
     return connection;
   }
 
@@ -218,15 +283,18 @@ class PreparedStatementKnexDialect extends (BetterSqliteKnexDialect as unknown a
     // A statement's safeIntegers mode sticks to it: such a query gets a statement of its own.
     const statement = safeIntegers === undefined ? prepared(connection, obj.sql) : connection.prepare(obj.sql).safeIntegers(safeIntegers);
     const bindings = this._formatBindings(obj.bindings).map(toSqliteBinding);
-    if (statement.reader) {
+    if (statement.reader && statement.readonly) {
       obj.response = statement.all(bindings);
       return obj;
     }
-    // Every other statement may write or begin a transaction (BEGIN, SAVEPOINT): the writer lock first.
+    // Every other statement may write or begin a transaction (BEGIN, SAVEPOINT; `insert … returning`
+    // returns rows and writes): the writer lock first.
     const lock = writerLocks.get(connection);
-    const response = lock === undefined ? statement.run(bindings) : await lock.around(connection, () => statement.run(bindings));
+    const execute = (): unknown[] | RunResult => (statement.reader ? statement.all(bindings) : statement.run(bindings));
+    const response = lock === undefined ? execute() : await lock.around(connection, execute);
+    afterWrites.get(connection)?.();
     obj.response = response;
-    obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
+    if (!Array.isArray(response)) obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
     return obj;
   }
 }

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import BetterSqlite3 from 'better-sqlite3';
 import { createMikroOrmOptions } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
+import { runOffEventLoop } from '../../../../src/adapters/outbound/persistence/prepared-statement-sqlite.driver';
 
 describe('PreparedStatementSqliteDriver', () => {
   let orm: MikroORM;
@@ -133,6 +135,50 @@ describe('PreparedStatementSqliteDriver on a database file', () => {
     });
     expect(await execute('select name from things where size = ?', [1])).toEqual([{ name: 'logged' }]);
     expect(logged).toEqual([expect.stringMatching(/select name from things where size = \? \[took \d+ ms, 1 result\]/)]);
+  });
+
+  describe('reads outside a transaction in one turn of the event loop', () => {
+    const names = async () => ((await execute('select name from things order by id')) as Array<{ name: string }>).map(({ name }) => name);
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+    it("share one snapshot: another process's commit shows from the next turn on", async () => {
+      await execute('insert into things (name, size) values (?, ?)', ['first', 1], 'run');
+      await nextTurn();
+      const otherProcess = new BetterSqlite3(join(directory, 'things.sqlite'));
+      try {
+        expect(await names()).toEqual(['first']);
+        otherProcess.prepare('insert into things (name, size) values (?, ?)').run('other', 2);
+        expect(await names()).toEqual(['first']);
+        await nextTurn();
+        expect(await names()).toEqual(['first', 'other']);
+      } finally {
+        otherProcess.close();
+      }
+    });
+
+    it('see a write on the main connection as soon as it has committed', async () => {
+      expect(await names()).toEqual([]);
+      await execute('insert into things (name, size) values (?, ?)', ['written', 1], 'run');
+      expect(await names()).toEqual(['written']);
+      await orm.em.fork().transactional(async (em) => {
+        await execute('insert into things (name, size) values (?, ?)', ['in a transaction', 2], 'run', em.getTransactionContext());
+      });
+      expect(await names()).toEqual(['written', 'in a transaction']);
+      await execute('insert into things (name, size) values (?, ?) returning id', ['returning', 3]);
+      expect(await names()).toEqual(['written', 'in a transaction', 'returning']);
+    });
+
+    it('see a write on the background thread as soon as it has committed', async () => {
+      // The turn's end never comes (setImmediate is held back): only the write's own end can close the snapshot.
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'hrtime', 'performance'] });
+      try {
+        expect(await names()).toEqual([]);
+        await runOffEventLoop(orm, 'insert into things (name, size) values (?, ?)', ['stored', 1]);
+        expect(await names()).toEqual(['stored']);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
   });
 
   it('sends statements that write to the main connection, those that return rows too', async () => {
