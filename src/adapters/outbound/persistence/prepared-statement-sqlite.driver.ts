@@ -4,10 +4,6 @@ import BetterSqlite3 from 'better-sqlite3';
 import { SqliteBackgroundThread, SqliteWriterLock } from './sqlite-background-thread';
 
 /** The parts of better-sqlite3's Database and Statement used here. */
-interface RunResult {
-  changes: number;
-  lastInsertRowid: number | bigint;
-}
 interface Statement {
   readonly reader: boolean;
   readonly readonly: boolean;
@@ -20,6 +16,10 @@ interface Database {
   exec(sql: string): void;
   prepare(sql: string): Statement;
   close(): void;
+}
+interface RunResult {
+  changes: number;
+  lastInsertRowid: number | bigint;
 }
 
 /** better-sqlite3's name for a database that lives in its connection only. */

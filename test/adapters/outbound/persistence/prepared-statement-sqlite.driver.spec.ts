@@ -186,4 +186,23 @@ describe('PreparedStatementSqliteDriver on a database file', () => {
     expect(returned).toEqual([{ id: 1, name: 'returned' }]);
     expect(await execute('update things set size = size + 1 where name = ? returning size', ['returned'])).toEqual([{ size: 4 }]);
   });
+
+  it('makes a statement that writes and returns rows wait for the writer lock, like any write', async () => {
+    // The lock in shared memory as sqlite-background-thread.ts lays it out: [holder, service waiting]; 2 is its thread.
+    const { lock } = (orm.em.getConnection() as unknown as { backgroundThread: { lock: { memory: SharedArrayBuffer } } }).backgroundThread;
+    const shared = new Int32Array(lock.memory);
+    Atomics.store(shared, 0, 2);
+    let answered = false;
+    const returning = execute('insert into things (name, size) values (?, ?) returning id', ['waited', 1]).then((rows) => {
+      answered = true;
+      return rows;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    expect(Atomics.load(shared, 1)).toBe(1);
+
+    Atomics.store(shared, 0, 0);
+    Atomics.notify(shared, 0);
+    expect(await returning).toEqual([{ id: 1 }]);
+  });
 });
