@@ -120,8 +120,9 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
 
   /**
    * A statement that only reads, outside any transaction, answered at once on a read-only
-   * connection of its own to the same file: in WAL mode it sees every committed transaction and
-   * waits for no writer. Through knex each such read would queue for the pool's only connection
+   * connection of its own to the same file: in WAL mode it sees every transaction committed before
+   * its turn of the event loop began reading, and every write of this process that has ended
+   * (ReadConnection), and waits for no writer. Through knex each such read would queue for the pool's only connection
    * (held by any transaction under way) and cost about ten times what SQLite takes to answer.
    * Null when the statement writes or the database is in memory: knex's path takes it.
    * @see https://www.sqlite.org/wal.html#concurrency
