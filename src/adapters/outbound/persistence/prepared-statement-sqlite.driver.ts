@@ -13,7 +13,6 @@ interface Statement {
 }
 interface Database {
   readonly inTransaction: boolean;
-  exec(sql: string): void;
   prepare(sql: string): Statement;
   close(): void;
 }
@@ -122,8 +121,9 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
    * A statement that only reads, outside any transaction, answered at once on a read-only
    * connection of its own to the same file: in WAL mode it sees every transaction committed before
    * its turn of the event loop began reading, and every write of this process that has ended
-   * (ReadConnection), and waits for no writer. Through knex each such read would queue for the pool's only connection
-   * (held by any transaction under way) and cost about ten times what SQLite takes to answer.
+   * (ReadConnection), and waits for no writer. Through knex each such read would queue for the
+   * pool's only connection (held by any transaction under way) and cost about ten times what
+   * SQLite takes to answer.
    * Null when the statement writes or the database is in memory: knex's path takes it.
    * @see https://www.sqlite.org/wal.html#concurrency
    */
@@ -159,8 +159,13 @@ class PreparedStatementSqliteConnection extends BetterSqliteConnection {
 class ReadConnection {
   private snapshotOpen = false;
   private endScheduled = false;
+  private readonly begin: Statement;
+  private readonly commit: Statement;
 
-  constructor(private readonly connection: Database) {}
+  constructor(private readonly connection: Database) {
+    this.begin = connection.prepare('begin');
+    this.commit = connection.prepare('commit');
+  }
 
   /** Null when the statement writes: the main connection takes it. */
   read(sql: string, bindings: unknown[]): unknown[] | null {
@@ -168,7 +173,7 @@ class ReadConnection {
     if (!statement.readonly) return null;
     if (!this.snapshotOpen) {
       // Deferred: the snapshot is taken by the statement's first read.
-      this.connection.exec('begin');
+      this.begin.run([]);
       this.snapshotOpen = true;
       if (!this.endScheduled) {
         this.endScheduled = true;
@@ -187,7 +192,7 @@ class ReadConnection {
     if (!this.snapshotOpen) return;
     this.snapshotOpen = false;
     // SQLite may have rolled the transaction back itself (an I/O error, SQLITE_BUSY on recovery).
-    if (this.connection.inTransaction) this.connection.exec('commit');
+    if (this.connection.inTransaction) this.commit.run([]);
   }
 
   close(): void {
