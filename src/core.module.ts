@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SystemClock } from './adapters/outbound/clock/system-clock';
+import { InProcessPendingPushesSignal } from './adapters/outbound/push/in-process-pending-pushes.signal';
 import { PersistenceModule } from './adapters/outbound/persistence/persistence.module';
 import { SigningModule } from './adapters/outbound/signing/signing.module';
 import { AuthenticateApiKey } from './application/authenticate-api-key.use-case';
@@ -37,6 +38,7 @@ import { PersonalizePass } from './application/personalize-pass.use-case';
 import { RegisterDevice } from './application/register-device.use-case';
 import { UnregisterDevice } from './application/unregister-device.use-case';
 import { Clock } from './domain/ports/clock';
+import { PendingPushesSignal } from './domain/ports/pending-pushes-signal';
 
 const USE_CASES = [
   PassChanges,
@@ -78,7 +80,13 @@ const USE_CASES = [
 /** Composition root of the use cases: binds the outbound ports and exports what inbound adapters call. */
 @Module({
   imports: [PersistenceModule, SigningModule],
-  providers: [{ provide: Clock, useClass: SystemClock }, ...USE_CASES],
-  exports: [...USE_CASES, PersistenceModule, SigningModule, Clock],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    // One instance: the push worker (PushWorkerModule) listens to what the use cases signal.
+    InProcessPendingPushesSignal,
+    { provide: PendingPushesSignal, useExisting: InProcessPendingPushesSignal },
+    ...USE_CASES,
+  ],
+  exports: [...USE_CASES, PersistenceModule, SigningModule, Clock, InProcessPendingPushesSignal],
 })
 export class CoreModule {}

@@ -12,6 +12,7 @@ import { MikroOrmPassTypeRepository } from '../../src/adapters/outbound/persiste
 import { MikroOrmPushJobRepository } from '../../src/adapters/outbound/persistence/mikro-orm-push-job.repository';
 import { ApnsPassUpdateNotifier, EMPTY_DICTIONARY_PAYLOAD } from '../../src/adapters/outbound/push/apns-pass-update.notifier';
 import { PUSH_BATCH_SIZE, PUSH_BATCHES_IN_FLIGHT, PushWorker } from '../../src/adapters/outbound/push/push-worker';
+import { InProcessPendingPushesSignal } from '../../src/adapters/outbound/push/in-process-pending-pushes.signal';
 import { loadAppConfig } from '../../src/config/app-config';
 import { Account } from '../../src/domain/account';
 import type { PassType } from '../../src/domain/pass-type';
@@ -271,7 +272,7 @@ async function durablePath(context: BenchContext, standIn: StandInProcess): Prom
     // The time with pushes in flight, to tell it from the time on the database alone.
     const timedNotifier = new TimedNotifier(notifier);
     const sendPushes = new SendPushes(pushJobs, passTypes, new MikroOrmDeviceRegistrationRepository(orm), timedNotifier, new SystemClock());
-    const worker = new PushWorker(sendPushes, pushJobs);
+    const worker = new PushWorker(sendPushes, pushJobs, new InProcessPendingPushesSignal());
     const phase = await measure(`durable-${process.pid}`, standIn, () => worker.sendWhileDue());
     const pending = await pushJobs.countPending();
     if (phase.value.delivered !== count || pending !== 0 || phase.standIn.pushes !== count) {

@@ -61,6 +61,7 @@ export class UpdateTemplate {
       await this.templates.save(template);
       return touchesPasses ? this.passChanges.touchTemplate(template.id, now) : 0;
     });
+    this.passChanges.pushesCommitted(passesChanged);
     return { template, passesChanged };
   }
 }

@@ -61,6 +61,8 @@ describe('pass use cases', () => {
     expect([...f.pushJobs.rows.values()]).toEqual([
       expect.objectContaining({ deviceLibraryIdentifier: 'device-1', passTypeId: issued.passTypeId, state: 'waiting' }),
     ]);
+    // Only the change that queued a push (the device registered before the delete) signalled it.
+    expect(await f.pendingPushes.pendingAtSignals()).toEqual([1]);
   });
 
   it('keeps both of two concurrent changes, each under its own version', async () => {

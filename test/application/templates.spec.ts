@@ -67,10 +67,13 @@ describe('template use cases', () => {
     expect((await update.execute({ accountId: f.account.id, templateId: f.template.id, changes: resent })).passesChanged).toBe(0);
     expect((await f.passes.findById(pass.id))!.version).toBe(1);
     expect(await f.pushJobs.countPending()).toBe(0);
+    expect(f.pendingPushes.signals).toHaveLength(0);
 
     await update.execute({ accountId: f.account.id, templateId: f.template.id, changes: { description: 'New description' } });
     expect((await f.passes.findById(pass.id))!.version).toBe(2);
     expect(await f.pushJobs.countPending()).toBe(1);
+    // Signalled once the unit of work has ended, with the push already queued.
+    expect(await f.pendingPushes.pendingAtSignals()).toEqual([1]);
   });
 
   it("hides another account's template and deletes passes with their template", async () => {

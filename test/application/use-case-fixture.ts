@@ -14,6 +14,7 @@ import { InMemoryPassTypeRepository } from '../fakes/in-memory-pass-type.reposit
 import { InMemoryPassRepository } from '../fakes/in-memory-pass.repository';
 import { InMemoryPersonalizationTokenSigner } from '../fakes/in-memory-personalization-token.signer';
 import { InMemoryPushJobRepository } from '../fakes/in-memory-push-job.repository';
+import { InMemoryPendingPushesSignal } from '../fakes/in-memory-pending-pushes.signal';
 import { InMemoryUnitOfWork } from '../fakes/in-memory-unit-of-work';
 import { aTemplateDefinition } from '../support/builders';
 import { throwawayCerts } from '../support/throwaway-certs';
@@ -31,7 +32,8 @@ export async function useCaseFixture() {
   const templates = new InMemoryPassTemplateRepository(passes);
   const pushJobs = new InMemoryPushJobRepository(registrations, passes);
   const unitOfWork = new InMemoryUnitOfWork();
-  const passChanges = new PassChanges(passes, pushJobs, unitOfWork, clock);
+  const pendingPushes = new InMemoryPendingPushesSignal(pushJobs);
+  const passChanges = new PassChanges(passes, pushJobs, unitOfWork, clock, pendingPushes);
   const certificates = new NodeCryptoCertificateReader();
   const certs = await throwawayCerts();
   const shared = await new RegisterConfiguredPassType(passTypes, certificates, clock).execute(certs.material);
@@ -50,6 +52,7 @@ export async function useCaseFixture() {
     registrations,
     pushJobs,
     unitOfWork,
+    pendingPushes,
     passChanges,
     personalizationTokenSigner: new InMemoryPersonalizationTokenSigner(),
     certificates,

@@ -188,6 +188,20 @@ describe('Wallet pushes: delivery through APNs', () => {
     t.apns.failNext(0, 200);
   });
 
+  it("wakes the service's own push worker once a change that queued pushes has committed, rather than at its next poll", async () => {
+    const f = await fixture();
+    const worker = t.app.get(PushWorker);
+    const woken = jest.spyOn(worker as unknown as { pushesQueued(): void }, 'pushesQueued');
+    try {
+      await putPass(f, f.mine, { gate: '8' }).expect(200);
+      expect(woken).toHaveBeenCalledTimes(1);
+      await settled();
+      expect(pushesTo(f.holder.token)).toHaveLength(1);
+    } finally {
+      woken.mockRestore();
+    }
+  });
+
   describe('every kind of change pushes the devices of the changed pass, and only them', () => {
     it('a field change (Passdock PUT)', async () => {
       const f = await fixture();
