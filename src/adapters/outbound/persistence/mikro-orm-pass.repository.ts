@@ -5,7 +5,7 @@ import { DomainError, DomainErrorCode } from '../../../domain/errors';
 import { Pass } from '../../../domain/pass';
 import { PassRepository } from '../../../domain/ports/pass.repository';
 import { isPostgres } from './migrations/platform';
-import { entityManagerFor, executeSql, findOneBySql, saveDetached, violatesUnique } from './mikro-orm-repository';
+import { entityManagerFor, executeSql, findOneBySql, insertBySql, saveDetached, violatesUnique } from './mikro-orm-repository';
 import { PassTemplate } from '../../../domain/pass-template';
 import { PASS_SERIAL_UNIQUE } from './schemas/pass.schema';
 
@@ -51,8 +51,7 @@ export class MikroOrmPassRepository extends PassRepository {
           [pass.passTypeId, pass.serialNumber],
           'run',
         );
-        // A native insert of the detached pass: no unit of work to compute change sets over.
-        pass.id = (await em.insert(pass)) as number;
+        pass.id = await insertBySql(em as SqlEntityManager, Pass, pass);
       });
     } catch (error) {
       if (violatesUnique(error, PASS_SERIAL_UNIQUE, 'passes', ['pass_type_id', 'serial_number'])) {

@@ -1,5 +1,5 @@
-import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityClass, EntityData, EntityDictionary, FilterQuery } from '@mikro-orm/core';
+import { DriverException, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityClass, EntityData, EntityDictionary, EntityMetadata, FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 
 /**
@@ -129,4 +129,65 @@ export async function findOneBySql<T extends object>(
   params: readonly unknown[],
 ): Promise<T | null> {
   return (await findBySql(orm, entityClass, sql, params))[0] ?? null;
+}
+
+/**
+ * Inserts a detached entity with one plain parameterised statement, in the entity manager's
+ * transaction, and returns its new primary key: the counterpart of `findBySql` for the insert
+ * every issued pass makes. The values are those MikroORM's own comparator prepares for the
+ * database (custom types and JSON converted, dates as the platform stores them), and a property
+ * left undefined is left out for the column's default, as `em.insert` does. `em.insert` builds the
+ * same statement through its change-set persister and knex's query builder, which cost about
+ * 190 µs of CPU more per pass on SQLite and 350 µs on PostgreSQL here; this keeps one statement
+ * text per set of columns, which the SQLite connection keeps prepared.
+ */
+export async function insertBySql<T extends object>(em: SqlEntityManager, entityClass: EntityClass<T>, entity: T): Promise<number> {
+  const meta = em.getMetadata(entityClass);
+  const data = em.getComparator().prepareEntity(entity) as Record<string, unknown>;
+  const statement = insertStatementFor(em, meta, data);
+  let rows: Array<Record<string, unknown>>;
+  try {
+    rows = await executeSql(em, statement.sql, statement.values(data), 'all');
+  } catch (error) {
+    // Raw SQL's errors come as the driver threw them; em.insert's as MikroORM's exceptions (violatesUnique).
+    throw error instanceof Error && !(error instanceof DriverException) ? em.getDriver().convertException(error) : error;
+  }
+  return Number(rows[0][statement.primaryKeyColumn]);
+}
+
+interface InsertStatement {
+  sql: string;
+  primaryKeyColumn: string;
+  values(data: Record<string, unknown>): unknown[];
+}
+
+/** Per entity, per set of columns given: the insert statement. */
+const insertStatements = new WeakMap<object, Map<string, InsertStatement>>();
+
+function insertStatementFor(em: SqlEntityManager, meta: EntityMetadata, data: Record<string, unknown>): InsertStatement {
+  const props = meta.props.filter(
+    (prop) => prop.persist !== false && prop.fieldNames?.length === 1 && !(prop.primary && prop.autoincrement) && data[prop.name] !== undefined,
+  );
+  const key = props.map((prop) => prop.name).join(',');
+  let byColumns = insertStatements.get(meta);
+  if (byColumns === undefined) {
+    byColumns = new Map();
+    insertStatements.set(meta, byColumns);
+  }
+  let statement = byColumns.get(key);
+  if (statement === undefined) {
+    if (meta.primaryKeys.length !== 1) throw new Error(`insertBySql needs a single primary key; ${meta.className} has ${meta.primaryKeys.length}`);
+    const platform = em.getPlatform();
+    const primaryKeyColumn = meta.properties[meta.primaryKeys[0]].fieldNames[0];
+    const columns = props.map((prop) => platform.quoteIdentifier(prop.fieldNames[0]));
+    statement = {
+      sql:
+        `insert into ${platform.quoteIdentifier(meta.tableName)} (${columns.join(', ')}) ` +
+        `values (${columns.map(() => '?').join(', ')}) returning ${platform.quoteIdentifier(primaryKeyColumn)}`,
+      primaryKeyColumn,
+      values: (row) => props.map((prop) => row[prop.name]),
+    };
+    byColumns.set(key, statement);
+  }
+  return statement;
 }

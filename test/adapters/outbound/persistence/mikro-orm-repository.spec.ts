@@ -1,7 +1,10 @@
-import { findBySql, findOneBySql } from '../../../../src/adapters/outbound/persistence/mikro-orm-repository';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import { findBySql, findOneBySql, insertBySql } from '../../../../src/adapters/outbound/persistence/mikro-orm-repository';
+import { Pass } from '../../../../src/domain/pass';
 import { PassTemplate } from '../../../../src/domain/pass-template';
-import { sqlite, type RepositoryHarness } from '../../../contracts/harness';
-import { aPassType, aTemplate, anAccount } from '../../../support/builders';
+import { implementations, runContract, snapshot, sqlite, type RepositoryHarness } from '../../../contracts/harness';
+import { aPass, aPassType, aTemplate, anAccount } from '../../../support/builders';
 
 describe('findBySql', () => {
   let harness: RepositoryHarness;
@@ -55,4 +58,63 @@ describe('findBySql', () => {
   it('answers null for no row', async () => {
     expect(await findOneBySql(harness.orm!, PassTemplate, 'select * from pass_templates where id = ?', [0])).toBeNull();
   });
+});
+
+describe('insertBySql', () => {
+  const onDatabases = implementations().filter(([name]) => name.startsWith('MikroORM'));
+  runContract((name, setup) => {
+    describe(name, () => {
+      let harness: RepositoryHarness;
+      let template: PassTemplate;
+
+      beforeEach(async () => {
+        harness = await setup();
+        const account = await harness.repos.accounts.add(anAccount().account);
+        const passType = await harness.repos.passTypes.add(aPassType(account.id));
+        template = await harness.repos.templates.add(aTemplate(account.id, passType.id));
+      });
+
+      afterEach(async () => {
+        await harness.teardown();
+      });
+
+      /** A pass with every kind of column set: JSON, custom type, booleans, dates, nulls. */
+      function aFullPass(serialNumber: string): Pass {
+        const pass = aPass(template, serialNumber, {
+          fields: { name: { value: 'Ada' } },
+          barcodeMessage: 'M-1',
+          barcodeAltText: 'Alt',
+          locations: [{ latitude: 1.5, longitude: -2.25, altitude: null, relevantText: 'Near' }],
+        });
+        pass.redeemed = true;
+        pass.redeemedAt = new Date('2026-03-04T05:06:07.089Z');
+        return pass;
+      }
+
+      const rowOf = async (id: number) => {
+        const rows = await harness.orm!.em.getConnection().execute<Array<Record<string, unknown>>>('select * from passes where id = ?', [id]);
+        const { id: _id, serial_number: _serial, authentication_token: _token, web_token: _web, pass_data_id: _data, ...rest } = rows[0];
+        return rest;
+      };
+
+      it('writes the row em.insert writes for the same entity, and returns its new id', async () => {
+        const em = harness.orm!.em.fork() as SqlEntityManager;
+        const byOrm = aFullPass('BY-ORM');
+        const byOrmId = (await em.insert(byOrm)) as number;
+        const bySql = aFullPass('BY-SQL');
+        const bySqlId = await insertBySql(em, Pass, bySql);
+
+        expect(bySqlId).toBeGreaterThan(byOrmId);
+        expect(await rowOf(bySqlId)).toEqual(await rowOf(byOrmId));
+        const readBack = (await findOneBySql(harness.orm!, Pass, 'select * from passes where id = ?', [bySqlId]))!;
+        expect(snapshot({ ...readBack, id: 0 })).toEqual(snapshot({ ...bySql, id: 0 }));
+      });
+
+      it('throws the MikroORM exception of a violated constraint, as em.insert does', async () => {
+        const em = harness.orm!.em.fork() as SqlEntityManager;
+        await insertBySql(em, Pass, aFullPass('TWICE'));
+        await expect(insertBySql(em, Pass, aFullPass('TWICE'))).rejects.toBeInstanceOf(UniqueConstraintViolationException);
+      });
+    });
+  }, onDatabases);
 });
