@@ -1,4 +1,4 @@
-import { DriverException, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityClass, EntityData, EntityDictionary, EntityMetadata, FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 
@@ -150,7 +150,9 @@ export async function insertBySql<T extends object>(em: SqlEntityManager, entity
     rows = await executeSql(em, statement.sql, statement.values(data), 'all');
   } catch (error) {
     // Raw SQL's errors come as the driver threw them; em.insert's as MikroORM's exceptions (violatesUnique).
-    throw error instanceof Error && !(error instanceof DriverException) ? em.getDriver().convertException(error) : error;
+    // Not `instanceof Error`: better-sqlite3 makes its errors with the class it was first loaded
+    // with, of another realm under jest.
+    throw typeof (error as Error | null)?.message === 'string' ? em.getDriver().convertException(error as Error) : error;
   }
   return Number(rows[0][statement.primaryKeyColumn]);
 }
