@@ -43,15 +43,27 @@ export class MikroOrmPassRepository extends PassRepository {
 
   async add(pass: Pass): Promise<Pass> {
     try {
+      const em = entityManagerFor(this.orm);
+      if (em.getTransactionContext() === undefined) {
+        // Outside a caller's transaction, first the insert alone: one statement, atomic by itself,
+        // with no transaction to open, which costs more than the insert. It fails only when a row
+        // holds the serial already (a deleted pass's, replaced below, or a live pass's).
+        try {
+          pass.id = await insertBySql(em, Pass, pass);
+          return this.handOut(pass);
+        } catch (error) {
+          if (!violatesUnique(error, PASS_SERIAL_UNIQUE, 'passes', ['pass_type_id', 'serial_number'])) throw error;
+        }
+      }
       // Its own (nested) transaction: on PostgreSQL a savepoint keeps a caller's transaction usable.
-      await entityManagerFor(this.orm).transactional(async (em) => {
+      await em.transactional(async (transaction) => {
         await executeSql(
-          em as SqlEntityManager,
+          transaction as SqlEntityManager,
           'delete from passes where pass_type_id = ? and serial_number = ? and deleted_at is not null',
           [pass.passTypeId, pass.serialNumber],
           'run',
         );
-        pass.id = await insertBySql(em as SqlEntityManager, Pass, pass);
+        pass.id = await insertBySql(transaction as SqlEntityManager, Pass, pass);
       });
     } catch (error) {
       if (violatesUnique(error, PASS_SERIAL_UNIQUE, 'passes', ['pass_type_id', 'serial_number'])) {
