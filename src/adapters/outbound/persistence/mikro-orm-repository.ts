@@ -167,9 +167,7 @@ interface InsertStatement {
 const insertStatements = new WeakMap<object, Map<string, InsertStatement>>();
 
 function insertStatementFor(em: SqlEntityManager, meta: EntityMetadata, data: Record<string, unknown>): InsertStatement {
-  const props = meta.props.filter(
-    (prop) => prop.persist !== false && prop.fieldNames?.length === 1 && !(prop.primary && prop.autoincrement) && data[prop.name] !== undefined,
-  );
+  const props = meta.props.filter((prop) => prop.persist !== false && !(prop.primary && prop.autoincrement) && data[prop.name] !== undefined);
   const key = props.map((prop) => prop.name).join(',');
   let byColumns = insertStatements.get(meta);
   if (byColumns === undefined) {
@@ -179,6 +177,9 @@ function insertStatementFor(em: SqlEntityManager, meta: EntityMetadata, data: Re
   let statement = byColumns.get(key);
   if (statement === undefined) {
     if (meta.primaryKeys.length !== 1) throw new Error(`insertBySql needs a single primary key; ${meta.className} has ${meta.primaryKeys.length}`);
+    // What em.insert does for these (several columns, a value made at insert) is not repeated here.
+    const unmapped = props.find((prop) => prop.fieldNames?.length !== 1 || prop.onCreate !== undefined);
+    if (unmapped !== undefined) throw new Error(`insertBySql cannot insert ${meta.className}.${unmapped.name}`);
     const platform = em.getPlatform();
     const primaryKeyColumn = meta.properties[meta.primaryKeys[0]].fieldNames[0];
     const columns = props.map((prop) => platform.quoteIdentifier(prop.fieldNames[0]));
