@@ -24,6 +24,11 @@ async function nextChangeSequence(em: SqlEntityManager, passTypeId: number): Pro
   return Number(rows[0].last_value);
 }
 
+/** Whether an insert failed because a row of that pass type holds that serial number. */
+function takesSerial(error: unknown): boolean {
+  return violatesUnique(error, PASS_SERIAL_UNIQUE, 'passes', ['pass_type_id', 'serial_number']);
+}
+
 @Injectable()
 export class MikroOrmPassRepository extends PassRepository {
   /**
@@ -52,7 +57,7 @@ export class MikroOrmPassRepository extends PassRepository {
           pass.id = await insertBySql(em, Pass, pass);
           return this.handOut(pass);
         } catch (error) {
-          if (!violatesUnique(error, PASS_SERIAL_UNIQUE, 'passes', ['pass_type_id', 'serial_number'])) throw error;
+          if (!takesSerial(error)) throw error;
         }
       }
       // Its own (nested) transaction: on PostgreSQL a savepoint keeps a caller's transaction usable.
@@ -66,7 +71,7 @@ export class MikroOrmPassRepository extends PassRepository {
         pass.id = await insertBySql(transaction as SqlEntityManager, Pass, pass);
       });
     } catch (error) {
-      if (violatesUnique(error, PASS_SERIAL_UNIQUE, 'passes', ['pass_type_id', 'serial_number'])) {
+      if (takesSerial(error)) {
         throw new DomainError(
           DomainErrorCode.SerialNumberTaken,
           `Serial number ${pass.serialNumber} is taken for this pass type.`,

@@ -26,8 +26,11 @@ const IDLE_POLL_MS = 200;
  * of a burst of changes within it wake the worker once, for one claim.
  */
 const PUSH_WAKE_DELAY_MS = 5;
-/** Injection token for the idle poll's length (tests); IDLE_POLL_MS when not provided. */
-export const PUSH_IDLE_POLL_MS = Symbol('PUSH_IDLE_POLL_MS');
+/**
+ * No module provides it: Nest injects nothing and IDLE_POLL_MS applies. Tests that construct the
+ * worker pass a poll of their own.
+ */
+const PUSH_IDLE_POLL_MS = Symbol('PUSH_IDLE_POLL_MS');
 const ERROR_PAUSE_MS = 2_000;
 /** Records of sent pushes are kept this long (to see what happened to a device's pushes), then pruned. */
 const FINISHED_JOBS_KEPT_MS = 7 * 24 * 60 * 60_000;
