@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { redactDatabaseUrl } from '../../../config/database-url';
 import { migrationsList } from './migrations';
+import { PreparedStatementPostgreSqlDriver } from './prepared-statement-postgresql.driver';
 import { PreparedStatementSqliteDriver, SQLITE_MEMORY } from './prepared-statement-sqlite.driver';
 import { persistenceSchemas } from './schemas';
 import { BACKSTOP_WAL_AUTOCHECKPOINT_PAGES } from './sqlite-background-thread';
@@ -91,7 +91,7 @@ export function createMikroOrmOptions(databaseUrl: string, options: PersistenceO
     const schema = options.schema ?? schemaParameter(databaseUrl);
     return {
       ...common,
-      driver: PostgreSqlDriver,
+      driver: PreparedStatementPostgreSqlDriver,
       clientUrl: databaseUrl,
       ...(schema === undefined
         ? {}

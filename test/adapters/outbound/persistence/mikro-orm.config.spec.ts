@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PreparedStatementSqliteDriver } from '../../../../src/adapters/outbound/persistence/prepared-statement-sqlite.driver';
 import { MikroORM } from '@mikro-orm/core';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { PreparedStatementPostgreSqlDriver } from '../../../../src/adapters/outbound/persistence/prepared-statement-postgresql.driver';
 import cliOptions, { createMikroOrmOptions, WRITE_CONNECTION_CACHE_KIB } from '../../../../src/adapters/outbound/persistence/mikro-orm.config';
 import { migrationsList } from '../../../../src/adapters/outbound/persistence/migrations';
 
@@ -61,11 +61,11 @@ describe('createMikroOrmOptions', () => {
 
   it('selects PostgreSQL for postgres:// and postgresql:// URLs, with an optional schema', () => {
     const plain = createMikroOrmOptions('postgres://app:pw@db.example:5433/passgate');
-    expect(plain.driver).toBe(PostgreSqlDriver);
+    expect(plain.driver).toBe(PreparedStatementPostgreSqlDriver);
     expect(plain.clientUrl).toBe('postgres://app:pw@db.example:5433/passgate');
     expect(plain.schema).toBeUndefined();
     const scoped = createMikroOrmOptions('postgresql://db.example/passgate', { schema: 'tenant_a', debug: true });
-    expect(scoped.driver).toBe(PostgreSqlDriver);
+    expect(scoped.driver).toBe(PreparedStatementPostgreSqlDriver);
     expect(scoped.schema).toBe('tenant_a');
     expect(scoped.debug).toBe(true);
   });
