@@ -35,6 +35,19 @@ describe.each(databases)('migrations: %s', (name, setup) => {
       await harness.teardown();
     }
   });
+
+  (name.includes('PostgreSQL') ? run : it.skip)('store packages on PostgreSQL uncompressed, out of line (no pglz attempt on PNGs)', async () => {
+    const harness = await setup!();
+    try {
+      const [column] = await harness.orm!.em.getConnection().execute<Array<{ storage: string }>>(
+        `select a.attstorage as storage from pg_attribute a
+          where a.attrelid = to_regclass('pass_packages') and a.attname = 'bytes'`,
+      );
+      expect(column).toEqual({ storage: 'e' });
+    } finally {
+      await harness.teardown();
+    }
+  });
 });
 
 const postgresUrl = process.env.TEST_DATABASE_URL;

@@ -4,6 +4,7 @@ import { Migration20261122100000PassDataAndRecipients } from './Migration2026112
 import { Migration20261122120000PassPackageCache } from './Migration20261122120000PassPackageCache';
 import { Migration20261122220000WalletWebService } from './Migration20261122220000WalletWebService';
 import { Migration20261122230000Personalization } from './Migration20261122230000Personalization';
+import { Migration20261205100000PassPackageStorage } from './Migration20261205100000PassPackageStorage';
 
 /**
  * Every migration, in order. Listed by import rather than found by path, so the same list works
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122120000PassPackageCache', class: Migration20261122120000PassPackageCache },
   { name: 'Migration20261122220000WalletWebService', class: Migration20261122220000WalletWebService },
   { name: 'Migration20261122230000Personalization', class: Migration20261122230000Personalization },
+  { name: 'Migration20261205100000PassPackageStorage', class: Migration20261205100000PassPackageStorage },
 ];
