@@ -55,7 +55,7 @@ class PreparedStatementPostgreSqlConnection extends PostgreSqlConnection {
     if (sql === null || statement === null) {
       return super.execute(queryOrKnex as string, params, method, ctx as never, loggerContext as never) as Promise<T>;
     }
-    await this.ensureConnection();
+    if (!this.connected) await this.ensureConnection();
     const logger = this.config.getLogger();
     // What the query log shows, as MikroORM's getSql would give it.
     const logged = logger.isEnabled('query-params', loggerContext as never) ? this.platform.formatQuery(sql, params) : sql;
@@ -100,7 +100,7 @@ class PreparedStatementPostgreSqlConnection extends PostgreSqlConnection {
 const literalOnly = new Set<string>();
 
 /** SQL text → its statement name, for the first NAMED_STATEMENTS texts; later ones run unnamed. */
-const statementNames = new (class {
+class StatementNames {
   private readonly names = new Map<string, string>();
   private issued = 0;
 
@@ -117,7 +117,9 @@ const statementNames = new (class {
   forget(sql: string): void {
     this.names.delete(sql);
   }
-})();
+}
+
+const statementNames = new StatementNames();
 
 /**
  * `?` placeholders as `$1`, `$2`… with the values pg should send, or null when MikroORM's path
