@@ -29,6 +29,9 @@ const CONCURRENCY = availableParallelism();
  */
 const ROUNDS = 3;
 
+/** Long enough for V8 to have compiled the hot code of a build (within about three seconds of the first package here). */
+const WARM_UP_MS = 3000;
+
 /**
  * The packager alone, no HTTP and no database: the seed's boarding pass signed over and over, each
  * time with its own serial number and passenger, by NodeCryptoPassPackager, by the service's
@@ -52,8 +55,12 @@ export const packagerScenario: Scenario = {
     const inputs = seedInputs(context.material, 500);
     const next = (index: number) => packager.package(inputs[index % inputs.length]);
 
-    // Warm-up: JIT, key and certificate parsing, first-use allocations; not measured.
-    await timedPhase(next, { durationMs: 0, concurrency: 1, minCount: kind === 'stock' ? 10 : 200 });
+    // Warm-up: JIT, key and certificate parsing, first-use allocations; not measured. Seconds at
+    // full load, not a count of passes: after 200 passes V8 was still compiling the build's code on
+    // its background threads for another two seconds, and on two CPUs those compiles kept the event
+    // loop waiting for one (5-8 ms stalls in `perf sched timehist`, TurboFan's CompileTask in
+    // `perf record` of the threads that ran meanwhile).
+    await timedPhase(next, { durationMs: WARM_UP_MS, concurrency: CONCURRENCY, minCount: kind === 'stock' ? 10 : 200 });
     const idleMaxMs = await idleEventLoopMaxMs(1000);
     const loopStart = performance.eventLoopUtilization();
     const stats = await timedPhase(next, { durationMs: context.durationMs, concurrency: CONCURRENCY, minCount: 20 });
