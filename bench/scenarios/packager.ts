@@ -57,7 +57,7 @@ export const packagerScenario: Scenario = {
 
     // Warm-up: JIT, key and certificate parsing, first-use allocations; not measured. Seconds at
     // full load, not a count of passes: after 200 passes V8 was still compiling the build's code on
-    // its background threads for another two seconds, and on two CPUs those compiles kept the event
+    // its background threads for about three more seconds, and on two CPUs those compiles kept the event
     // loop waiting for one (5-8 ms stalls in `perf sched timehist`, TurboFan's CompileTask in
     // `perf record` of the threads that ran meanwhile).
     await timedPhase(next, { durationMs: WARM_UP_MS, concurrency: CONCURRENCY, minCount: kind === 'stock' ? 10 : 200 });
