@@ -45,6 +45,21 @@ export function passPackageStoreContract(name: string, setup: HarnessSetup): voi
       expect(await store.find(passIds[1], 'key-1')).toBeNull();
     });
 
+    it('answers reads made together, each with its own package or none', async () => {
+      await store.save(passIds[0], 'key-1', Buffer.from('first'));
+      await store.save(passIds[1], 'key-2', Buffer.from('second'));
+
+      const found = await Promise.all([
+        store.find(passIds[1], 'key-2'),
+        store.find(passIds[0], 'key-2'),
+        store.find(passIds[0], 'key-1'),
+        store.find(passIds[1] + 1000, 'key-1'),
+        store.find(passIds[0], 'key-1'),
+      ]);
+
+      expect(found.map((bytes) => bytes?.toString() ?? null)).toEqual(['second', null, 'first', null, 'first']);
+    });
+
     it("replaces a pass's package when a newer one is stored", async () => {
       await store.save(passIds[0], 'version-1', Buffer.from('one'));
       await store.save(passIds[0], 'version-2', Buffer.from('two'));

@@ -56,6 +56,37 @@ export function walletPassIndexContract(name: string, setup: HarnessSetup): void
       expect(await find('SN-1', other.passType.passTypeIdentifier)).toBeNull();
     });
 
+    it('answers lookups made together, each with its own pass or none', async () => {
+      const passes = [await aStoredPass(harness.repos, owner.template, 'SN-1'), await aStoredPass(harness.repos, owner.template, 'SN-2')];
+      const other = await anOwner(harness.repos, 'Other');
+      const othersPass = await aStoredPass(harness.repos, other.template, 'SN-1');
+      await harness.repos.passes.add(Pass.prepare(owner.template, 'SN-3', {}, T0, null));
+
+      const entries = await Promise.all([
+        find('SN-2'),
+        find('SN-1', other.passType.passTypeIdentifier),
+        find('SN-unknown'),
+        find('SN-1'),
+        find('SN-3'),
+        // Not text PostgreSQL's JSON takes (a lone surrogate): it fails alone, as nothing found.
+        find('SN-\ud800'),
+        find('SN-2'),
+      ]);
+
+      expect(entries.map((entry) => entry?.packageVersion.passId ?? null)).toEqual([
+        passes[1].id,
+        othersPass.id,
+        null,
+        passes[0].id,
+        null,
+        null,
+        passes[1].id,
+      ]);
+      expect(entries[3]!.authenticatesWith(passes[0].authenticationToken)).toBe(true);
+      expect(entries[1]!.authenticatesWith(passes[0].authenticationToken)).toBe(false);
+      await expectEntryOf(entries[0], passes[1].id);
+    });
+
     it('finds nothing for pass data that is not issued yet', async () => {
       await harness.repos.passes.add(Pass.prepare(owner.template, 'SN-1', {}, T0, null));
 

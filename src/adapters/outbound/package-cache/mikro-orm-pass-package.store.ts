@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/core';
+import { batchedOnPostgreSql, type BatchedLookup } from '../persistence/batched-lookup';
 import { executeSqlInContext } from '../persistence/mikro-orm-repository';
 import { runOffEventLoop } from '../persistence/prepared-statement-sqlite.driver';
 import { PassPackageStore } from './pass-package-store';
@@ -7,28 +8,53 @@ const SAVE_PACKAGE_SQL = `insert into "pass_packages" ("pass_id", "cache_key", "
   on conflict ("pass_id") do update
   set "cache_key" = excluded."cache_key", "bytes" = excluded."bytes", "created_at" = excluded."created_at"`;
 
+const FIND_PACKAGE_SQL = 'select "bytes" from "pass_packages" where "pass_id" = ? and "cache_key" = ?';
+
+/**
+ * FIND_PACKAGE_SQL for each key of a JSON array (PostgreSQL), with the key's index; `limit 1` keeps
+ * a lookup in the primary key per key, where a join may hash the keys and scan the table.
+ */
+const FIND_PACKAGES_SQL = `select k.key_index, f."bytes" from json_to_recordset(?::json) as k(key_index int, pass_id int, cache_key text)
+  cross join lateral (select "bytes" from "pass_packages" where "pass_id" = k.pass_id and "cache_key" = k.cache_key limit 1) f`;
+
+/** Packages read in one statement at most: 16 of 28 KiB make a result of about half a megabyte. */
+const MAX_BATCH = 16;
+
+type PackageKey = readonly [passId: number, cacheKey: string];
+
 /**
  * Signed packages in the `pass_packages` table (PassPackageRecordSchema, migration
  * Migration20261122120000PassPackageCache), on SQLite and PostgreSQL alike.
  *
  * Plain parameterised SQL through MikroORM's connection rather than its QueryBuilder: building a
  * query costs about 0.75 ms of CPU, six times what SQLite then needs to answer it, and this store
- * is read once for every package request a device makes after a restart.
+ * is read for every package request a device makes that the memory tier does not hold. On
+ * PostgreSQL the reads of one turn of the event loop go as one statement (`batchedOnPostgreSql`).
  */
 export class MikroOrmPassPackageStore extends PassPackageStore {
+  private readonly lookup: BatchedLookup<PackageKey, Buffer | null>;
+
   constructor(private readonly orm: MikroORM) {
     super();
+    this.lookup = batchedOnPostgreSql(orm, { one: (key) => this.findOne(key), many: (keys) => this.findMany(keys) }, MAX_BATCH);
   }
 
-  async find(passId: number, cacheKey: string): Promise<Buffer | null> {
-    const rows = await executeSqlInContext<Array<{ bytes: Buffer }>>(
-      this.orm,
-      'select "bytes" from "pass_packages" where "pass_id" = ? and "cache_key" = ?',
-      [passId, cacheKey],
-      'all',
-    );
-    // Both drivers hand out a Buffer of its own for each blob read (better-sqlite3, pg's bytea).
+  find(passId: number, cacheKey: string): Promise<Buffer | null> {
+    return this.lookup.find([passId, cacheKey]);
+  }
+
+  // Both drivers hand out a Buffer of its own for each blob read (better-sqlite3, pg's bytea).
+  private async findOne(key: PackageKey): Promise<Buffer | null> {
+    const rows = await executeSqlInContext<Array<{ bytes: Buffer }>>(this.orm, FIND_PACKAGE_SQL, key, 'all');
     return rows.length === 0 ? null : rows[0].bytes;
+  }
+
+  private async findMany(keys: readonly PackageKey[]): Promise<Array<Buffer | null>> {
+    const json = JSON.stringify(keys.map(([passId, cacheKey], index) => ({ key_index: index, pass_id: passId, cache_key: cacheKey })));
+    const rows = await executeSqlInContext<Array<{ key_index: number; bytes: Buffer }>>(this.orm, FIND_PACKAGES_SQL, [json], 'all');
+    const packages = keys.map((): Buffer | null => null);
+    for (const row of rows) packages[row.key_index] = row.bytes;
+    return packages;
   }
 
   /**

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { WalletPassIndex } from '../../../domain/ports/wallet-pass-index';
 import { WalletPassEntry } from '../../../domain/wallet-pass-entry';
+import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
 import { dateFromColumn, executeSqlInContext } from './mikro-orm-repository';
+
+type WalletPassKey = readonly [passTypeIdentifier: string, serialNumber: string];
 
 interface WalletPassRow {
   id: number;
@@ -16,37 +19,70 @@ interface WalletPassRow {
   pass_type_updated_at: unknown;
 }
 
-const FIND_SQL = `select p.id, p.pass_type_id, p.template_id, p.authentication_token, p.version, p.updated_at,
+const SELECT_ENTRY = `select p.id, p.pass_type_id, p.template_id, p.authentication_token, p.version, p.updated_at,
     p.last_modified, t.updated_at as template_updated_at, pt.updated_at as pass_type_updated_at
   from pass_types pt
   join passes p on p.pass_type_id = pt.id
-  join pass_templates t on t.id = p.template_id
+  join pass_templates t on t.id = p.template_id`;
+
+const FIND_SQL = `${SELECT_ENTRY}
   where pt.pass_type_identifier = ? and p.serial_number = ? and p.issued_at is not null`;
+
+/**
+ * FIND_SQL for each key of a JSON array (PostgreSQL): a row per key found, in no order, with the
+ * key's index. `limit 1` keeps the subquery a lateral one, an index lookup per key as FIND_SQL
+ * makes; pulled up into a join, the planner may hash the keys and scan every pass.
+ */
+const FIND_MANY_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, identifier text, serial text)
+  cross join lateral (${SELECT_ENTRY}
+    where pt.pass_type_identifier = k.identifier and p.serial_number = k.serial and p.issued_at is not null
+    limit 1) f`;
+
+/** Keys looked up in one statement at most (a row is about 150 bytes). */
+const MAX_BATCH = 100;
 
 /**
  * One parameterised statement over passes, their templates and pass types, answered from the
  * unique indexes on the pass type identifier and (pass type, serial). No entity is hydrated: the
  * Wallet web service asks this for every 304 and every package built before, which is most of what
- * devices ask after a change, and MikroORM's `findOne` costs several times what SQLite needs.
+ * devices ask after a change, and MikroORM's `findOne` costs several times what SQLite needs. On
+ * PostgreSQL the lookups of one turn of the event loop go as one statement (`batchedOnPostgreSql`).
  */
 @Injectable()
 export class MikroOrmWalletPassIndex extends WalletPassIndex {
+  private readonly lookup: BatchedLookup<WalletPassKey, WalletPassEntry | null>;
+
   constructor(private readonly orm: MikroORM) {
     super();
+    this.lookup = batchedOnPostgreSql(orm, { one: (key) => this.findOne(key), many: (keys) => this.findMany(keys) }, MAX_BATCH);
   }
 
-  async find(passTypeIdentifier: string, serialNumber: string): Promise<WalletPassEntry | null> {
-    const rows = await executeSqlInContext<WalletPassRow[]>(this.orm, FIND_SQL, [passTypeIdentifier, serialNumber], 'all');
-    const row = rows[0];
-    if (row === undefined) return null;
-    return new WalletPassEntry(row.authentication_token, dateFromColumn(row.last_modified), {
-      passId: Number(row.id),
-      passVersion: Number(row.version),
-      passUpdatedAt: dateFromColumn(row.updated_at),
-      templateId: Number(row.template_id),
-      templateUpdatedAt: dateFromColumn(row.template_updated_at),
-      passTypeId: Number(row.pass_type_id),
-      passTypeUpdatedAt: dateFromColumn(row.pass_type_updated_at),
-    });
+  find(passTypeIdentifier: string, serialNumber: string): Promise<WalletPassEntry | null> {
+    return this.lookup.find([passTypeIdentifier, serialNumber]);
   }
+
+  private async findOne(key: WalletPassKey): Promise<WalletPassEntry | null> {
+    const rows = await executeSqlInContext<WalletPassRow[]>(this.orm, FIND_SQL, key, 'all');
+    return rows.length === 0 ? null : entryOf(rows[0]);
+  }
+
+  private async findMany(keys: readonly WalletPassKey[]): Promise<Array<WalletPassEntry | null>> {
+    const json = JSON.stringify(keys.map(([identifier, serial], index) => ({ key_index: index, identifier, serial })));
+    const rows = await executeSqlInContext<Array<WalletPassRow & { key_index: number }>>(this.orm, FIND_MANY_SQL, [json], 'all');
+    const entries = keys.map((): WalletPassEntry | null => null);
+    for (const row of rows) entries[row.key_index] = entryOf(row);
+    return entries;
+  }
+}
+
+function entryOf(row: WalletPassRow): WalletPassEntry {
+  return new WalletPassEntry(row.authentication_token, dateFromColumn(row.last_modified), {
+    passId: Number(row.id),
+    passVersion: Number(row.version),
+    passUpdatedAt: dateFromColumn(row.updated_at),
+    templateId: Number(row.template_id),
+    templateUpdatedAt: dateFromColumn(row.template_updated_at),
+    passTypeId: Number(row.pass_type_id),
+    passTypeUpdatedAt: dateFromColumn(row.pass_type_updated_at),
+  });
 }

@@ -1,0 +1,65 @@
+import DataLoader from 'dataloader';
+import { MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
+
+export interface Lookups<K, V> {
+  /** One key, one statement: the only way on SQLite and in a transaction. */
+  one(key: K): Promise<V>;
+  /** Several keys in one statement; the answers in the keys' order. */
+  many(keys: readonly K[]): Promise<V[]>;
+}
+
+/**
+ * Lookups of one kind that requests make in the same turn of the event loop, sent as one statement
+ * when `alone()` says they may be. DataLoader collects them, without its cache (each request reads
+ * what is committed now), and sends them from `setImmediate`: every request that Node parsed from
+ * the sockets in that turn has asked by then, where its default (`process.nextTick`) would see one.
+ * A batch of one goes as the single statement; a batch that fails is asked again key by key, so a
+ * key the database refuses fails its own request and no other.
+ * @see https://github.com/graphql/dataloader#batch-scheduling
+ */
+export class BatchedLookup<K, V> {
+  private readonly loader: DataLoader<K, V, K>;
+
+  constructor(
+    private readonly lookups: Lookups<K, V>,
+    private readonly alone: () => boolean,
+    maxBatchSize: number,
+  ) {
+    this.loader = new DataLoader<K, V, K>((keys) => this.lookUp(keys), {
+      cache: false,
+      maxBatchSize,
+      batchScheduleFn: (send) => setImmediate(send),
+    });
+  }
+
+  find(key: K): Promise<V> {
+    return this.alone() ? this.lookups.one(key) : this.loader.load(key);
+  }
+
+  private async lookUp(keys: readonly K[]): Promise<Array<V | Error>> {
+    if (keys.length === 1) return [await this.lookups.one(keys[0])];
+    try {
+      return await this.lookups.many(keys);
+    } catch {
+      return Promise.all(keys.map((key) => this.lookups.one(key).catch((error: unknown) => asError(error))));
+    }
+  }
+}
+
+/**
+ * Batched on PostgreSQL, where each statement is a round trip: 32 requests at a time looking up
+ * a Wallet pass one statement each cost this machine 117–132 µs of CPU per lookup (client and
+ * server) against 23–31 µs in batches, and a stored 28 KiB package 390 µs against 260–280.
+ * SQLite answers in the process, synchronously, for less than a batch would cost. Inside a
+ * transaction a lookup runs alone, in it: it must see the transaction's own writes.
+ */
+export function batchedOnPostgreSql<K, V>(orm: MikroORM, lookups: Lookups<K, V>, maxBatchSize: number): BatchedLookup<K, V> {
+  const postgreSql = orm.em.getPlatform() instanceof PostgreSqlPlatform;
+  return new BatchedLookup(lookups, () => !postgreSql || (orm.em.getContext(false) as SqlEntityManager).isInTransaction(), maxBatchSize);
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

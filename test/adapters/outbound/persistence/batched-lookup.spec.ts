@@ -1,0 +1,122 @@
+import { BatchedLookup, batchedOnPostgreSql, type Lookups } from '../../../../src/adapters/outbound/persistence/batched-lookup';
+import { postgres, sqlite, type RepositoryHarness } from '../../../contracts/harness';
+
+/** Doubles each key; records every call; `refuse` makes a key fail (alone and in any batch holding it). */
+function recordingLookups(refuse: ReadonlySet<number> = new Set()): Lookups<number, number> & { calls: Array<number | number[]> } {
+  const calls: Array<number | number[]> = [];
+  return {
+    calls,
+    one: async (key) => {
+      calls.push(key);
+      if (refuse.has(key)) throw new Error(`refused ${key}`);
+      return key * 2;
+    },
+    many: async (keys) => {
+      calls.push([...keys]);
+      if (keys.some((key) => refuse.has(key))) throw new Error('refused the batch');
+      return keys.map((key) => key * 2);
+    },
+  };
+}
+
+describe('BatchedLookup', () => {
+  it('asks for the keys of one turn of the event loop in one batch, and gives each caller its own answer', async () => {
+    const lookups = recordingLookups();
+    const lookup = new BatchedLookup(lookups, () => false, 100);
+
+    const answers = await Promise.all([3, 1, 2, 1].map((key) => lookup.find(key)));
+
+    expect(answers).toEqual([6, 2, 4, 2]);
+    expect(lookups.calls).toEqual([[3, 1, 2, 1]]);
+  });
+
+  it('asks again in a later turn: nothing is cached', async () => {
+    const lookups = recordingLookups();
+    const lookup = new BatchedLookup(lookups, () => false, 100);
+
+    await Promise.all([lookup.find(1), lookup.find(2)]);
+    await Promise.all([lookup.find(1), lookup.find(2)]);
+
+    expect(lookups.calls).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
+  });
+
+  it('asks for a key that is alone in its turn with the single lookup', async () => {
+    const lookups = recordingLookups();
+    const lookup = new BatchedLookup(lookups, () => false, 100);
+
+    expect(await lookup.find(5)).toBe(10);
+    expect(lookups.calls).toEqual([5]);
+  });
+
+  it('splits a turn into batches of at most the given size', async () => {
+    const lookups = recordingLookups();
+    const lookup = new BatchedLookup(lookups, () => false, 2);
+
+    expect(await Promise.all([1, 2, 3, 4, 5].map((key) => lookup.find(key)))).toEqual([2, 4, 6, 8, 10]);
+    expect(lookups.calls).toEqual([[1, 2], [3, 4], 5]);
+  });
+
+  it('asks key by key while lookups must run alone', async () => {
+    const lookups = recordingLookups();
+    const lookup = new BatchedLookup(lookups, () => true, 100);
+
+    expect(await Promise.all([1, 2].map((key) => lookup.find(key)))).toEqual([2, 4]);
+    expect(lookups.calls).toEqual([1, 2]);
+  });
+
+  it('asks again key by key when a batch fails, so only the key that fails alone fails its caller', async () => {
+    const lookups = recordingLookups(new Set([2]));
+    const lookup = new BatchedLookup(lookups, () => false, 100);
+
+    const results = await Promise.allSettled([1, 2, 3].map((key) => lookup.find(key)));
+
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 2 },
+      { status: 'rejected', reason: new Error('refused 2') },
+      { status: 'fulfilled', value: 6 },
+    ]);
+    expect(lookups.calls).toEqual([[1, 2, 3], 1, 2, 3]);
+  });
+});
+
+describe('batchedOnPostgreSql', () => {
+  const postgresUrl = process.env.TEST_DATABASE_URL;
+  const databases: Array<[string, (() => Promise<RepositoryHarness>) | null, boolean]> = [
+    ['SQLite', sqlite, false],
+    ['PostgreSQL', postgresUrl ? postgres(postgresUrl) : null, true],
+  ];
+
+  describe.each(databases)('on %s', (_name, setup, batches) => {
+    const run = setup ? it : it.skip;
+    let harness: RepositoryHarness;
+
+    beforeEach(async () => {
+      if (setup) harness = await setup();
+    });
+
+    afterEach(async () => {
+      if (setup) await harness.teardown();
+    });
+
+    run(batches ? 'sends the lookups of one turn as one batch' : 'sends each lookup alone: SQLite answers in the process', async () => {
+      const lookups = recordingLookups();
+      const lookup = batchedOnPostgreSql(harness.orm!, lookups, 100);
+
+      await Promise.all([1, 2, 3].map((key) => lookup.find(key)));
+
+      expect(lookups.calls).toEqual(batches ? [[1, 2, 3]] : [1, 2, 3]);
+    });
+
+    run('sends each lookup alone inside a transaction, whose own writes it must see', async () => {
+      const lookups = recordingLookups();
+      const lookup = batchedOnPostgreSql(harness.orm!, lookups, 100);
+
+      await harness.repos.unitOfWork.atomically(() => Promise.all([1, 2].map((key) => lookup.find(key))));
+
+      expect(lookups.calls).toEqual([1, 2]);
+    });
+  });
+});
