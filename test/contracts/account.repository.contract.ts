@@ -61,6 +61,24 @@ export function accountRepositoryContract(name: string, setup: HarnessSetup): vo
       expect(byNew!.acceptsKey(secretOf(second).keyId, secretOf(second).secret)).toBe(true);
     });
 
+    it('answers key lookups made together, each with an account of its own and its keys, or none', async () => {
+      const { account, apiKey: first } = anAccount('Acme', CREATED);
+      await repos.accounts.add(account);
+      const second = account.rotateApiKey(new Date('2026-01-02T03:04:06.001Z'));
+      await repos.accounts.save(account);
+      const other = await repos.accounts.add(anAccount('Other', CREATED).account);
+
+      const found = await Promise.all(
+        [secretOf(second).keyId, other.apiKeys[0].keyId, '0123456789abcdef', secretOf(first).keyId].map((keyId) => repos.accounts.findByApiKeyId(keyId)),
+      );
+
+      expect(found.map((owner) => owner?.id ?? null)).toEqual([account.id, other.id, null, account.id]);
+      expect(found[3]).not.toBe(found[0]);
+      expect(found[0]!.apiKeys.map((key) => key.keyId)).toEqual(account.apiKeys.map((key) => key.keyId));
+      expect(found[1]!.apiKeys.map((key) => key.keyId)).toEqual([other.apiKeys[0].keyId]);
+      expect(found[0]!.acceptsKey(secretOf(second).keyId, secretOf(second).secret)).toBe(true);
+    });
+
     it('stores changes to a loaded account and keeps its keys in the order they were issued', async () => {
       const { account } = anAccount('Acme', CREATED);
       await repos.accounts.add(account);

@@ -168,6 +168,36 @@ export function deviceRegistrationRepositoryContract(name: string, setup: Harnes
         expect(await repos.registrations.listChangedPasses('device-none', owner.passType.id, null)).toEqual([]);
       });
 
+      it('answers lists asked together, each with the passes of its own device, pass type and number', async () => {
+        const other = await anOwner(repos, 'Other');
+        const otherPass = await aStoredPass(repos, other.template, 'SN-0');
+        for (const passId of [passIds[0], passIds[1], otherPass.id]) await repos.registrations.register(aRegistration('device-a', passId));
+        await repos.registrations.register(aRegistration('device-b', passIds[1]));
+        const second = await change(passIds[1], LATER);
+        const first = await change(passIds[0], LATER);
+
+        const lists = await Promise.all([
+          repos.registrations.listChangedPasses('device-a', owner.passType.id, null),
+          repos.registrations.listChangedPasses('device-b', owner.passType.id, null),
+          repos.registrations.listChangedPasses('device-a', owner.passType.id, second),
+          repos.registrations.listChangedPasses('device-a', other.passType.id, null),
+          repos.registrations.listChangedPasses('device-none', owner.passType.id, null),
+          repos.registrations.listChangedPasses('device-a', owner.passType.id, first),
+        ]);
+
+        expect(lists).toEqual([
+          [
+            { serialNumber: 'SN-1', changeSequence: first },
+            { serialNumber: 'SN-2', changeSequence: second },
+          ],
+          [{ serialNumber: 'SN-2', changeSequence: second }],
+          [{ serialNumber: 'SN-1', changeSequence: first }],
+          [{ serialNumber: 'SN-0', changeSequence: 0 }],
+          [],
+          [],
+        ]);
+      });
+
       it('lists a deleted pass, so that the device learns it is void', async () => {
         await repos.registrations.register(aRegistration('device-a', passIds[0]));
         await repos.registrations.register(aRegistration('device-a', passIds[1]));

@@ -132,6 +132,30 @@ export function passTemplateRepositoryContract(name: string, setup: HarnessSetup
       expect(snapshot(again)).toStrictEqual(snapshot(owner.template));
     });
 
+    it('answers finds by id made together, each with a template of its own or none', async () => {
+      const other = await repos.templates.add(aTemplate(owner.account.id, owner.passType.id, { title: 'Other' }));
+
+      const found = await Promise.all([owner.template.id, other.id, other.id + 1000, owner.template.id].map((id) => repos.templates.findById(id)));
+
+      expect(found.map((template) => template?.id ?? null)).toEqual([owner.template.id, other.id, null, owner.template.id]);
+      expect(snapshot(found[1])).toStrictEqual(snapshot(other));
+      expect(found[3]).not.toBe(found[0]);
+    });
+
+    it("answers an account's finds made together, each with a template of its own or none", async () => {
+      const other = await anOwner(repos, 'Other');
+
+      const found = await Promise.all([
+        repos.templates.findForAccount(owner.account.id, owner.template.id),
+        repos.templates.findForAccount(owner.account.id, other.template.id),
+        repos.templates.findForAccount(other.account.id, other.template.id),
+        repos.templates.findForAccount(owner.account.id, owner.template.id),
+      ]);
+
+      expect(found.map((template) => template?.id ?? null)).toEqual([owner.template.id, null, other.template.id, owner.template.id]);
+      expect(found[3]).not.toBe(found[0]);
+    });
+
     it('gives every saved change a later updatedAt, even within one millisecond', async () => {
       const at = new Date('2026-04-04T04:04:04.444Z');
       const first = (await repos.templates.findById(owner.template.id))!;

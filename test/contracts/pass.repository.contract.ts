@@ -427,6 +427,54 @@ export function passRepositoryContract(name: string, setup: HarnessSetup): void 
         expect(await repos.passes.findForWallet(owner.passType.id, 'SN-NONE')).toBeNull();
       });
 
+      it('answers findForWallet calls made together, each with a pass of its own or none', async () => {
+        const first = await repos.passes.add(aPass(owner.template, 'SN-W1', {}, ISSUED));
+        const second = await repos.passes.add(aPass(owner.template, 'SN-W2', {}, ISSUED));
+        await repos.passes.add(Pass.prepare(owner.template, 'SN-W3', {}, ISSUED, null));
+
+        const found = await Promise.all(
+          ['SN-W2', 'SN-W1', 'SN-W3', 'SN-NONE', 'SN-W1'].map((serial) => repos.passes.findForWallet(owner.passType.id, serial)),
+        );
+
+        expect(found.map((pass) => pass?.id ?? null)).toEqual([second.id, first.id, null, null, first.id]);
+        expect(snapshot(found[1])).toStrictEqual(snapshot(first));
+        expect(found[4]).not.toBe(found[1]);
+        // Each can be saved: each was handed out at the version it was read at.
+        found[1]!.touch(new Date('2026-02-03T04:05:09.000Z'));
+        await repos.passes.save(found[1]!);
+        expect((await repos.passes.findById(first.id))!.version).toBe(first.version + 1);
+      });
+
+      it("answers an account's finds and finds by serial made together, each with a pass of its own or none", async () => {
+        const kept = await repos.passes.add(aPass(owner.template, 'SN-K', {}, ISSUED));
+        const deleted = await deleteStored((await repos.passes.add(aPass(owner.template, 'SN-D', {}, ISSUED))).id, ISSUED);
+        const other = await anOwner(repos, 'Other');
+        const othersPass = await aStoredPass(repos, other.template, 'SN-K');
+
+        const [forAccount, bySerial] = await Promise.all([
+          Promise.all([
+            repos.passes.findForAccount(owner.account.id, kept.id),
+            repos.passes.findForAccount(owner.account.id, othersPass.id),
+            repos.passes.findForAccount(owner.account.id, deleted.id),
+            repos.passes.findForAccount(other.account.id, othersPass.id),
+            repos.passes.findForAccount(owner.account.id, kept.id),
+          ]),
+          Promise.all(
+            [
+              [owner.passType.id, 'SN-K'],
+              [owner.passType.id, 'SN-D'],
+              [other.passType.id, 'SN-K'],
+              [owner.passType.id, 'SN-NONE'],
+            ].map(([passTypeId, serial]) => repos.passes.findBySerialNumber(passTypeId as number, serial as string)),
+          ),
+        ]);
+
+        expect(forAccount.map((pass) => pass?.id ?? null)).toEqual([kept.id, null, null, othersPass.id, kept.id]);
+        expect(forAccount[4]).not.toBe(forAccount[0]);
+        expect(snapshot(forAccount[0])).toStrictEqual(snapshot(kept));
+        expect(bySerial.map((pass) => pass?.id ?? null)).toEqual([kept.id, null, othersPass.id, null]);
+      });
+
       it('gives findForWallet no data that is not issued yet', async () => {
         const draft = await repos.passes.add(Pass.prepare(owner.template, 'SN-DRAFT', {}, ISSUED, null));
         expect(await repos.passes.findForWallet(owner.passType.id, 'SN-DRAFT')).toBeNull();

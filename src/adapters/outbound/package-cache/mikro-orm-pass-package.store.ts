@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/core';
 import { batchedOnPostgreSql, type BatchedLookup } from '../persistence/batched-lookup';
-import { executeSqlInContext } from '../persistence/mikro-orm-repository';
+import { executeSqlInContext, rowsForEachKey } from '../persistence/mikro-orm-repository';
 import { runOffEventLoop } from '../persistence/prepared-statement-sqlite.driver';
 import { PassPackageStore } from './pass-package-store';
 
@@ -11,7 +11,7 @@ const SAVE_PACKAGE_SQL = `insert into "pass_packages" ("pass_id", "cache_key", "
 const FIND_PACKAGE_SQL = 'select "bytes" from "pass_packages" where "pass_id" = ? and "cache_key" = ?';
 
 /**
- * FIND_PACKAGE_SQL for each key of a JSON array (PostgreSQL), with the key's index; `limit 1` keeps
+ * FIND_PACKAGE_SQL for each key of `rowsForEachKey` (PostgreSQL); `limit 1` keeps
  * a lookup in the primary key per key, where a join may hash the keys and scan the table.
  */
 const FIND_PACKAGES_SQL = `select k.key_index, f."bytes" from json_to_recordset(?::json) as k(key_index int, pass_id int, cache_key text)
@@ -50,11 +50,9 @@ export class MikroOrmPassPackageStore extends PassPackageStore {
   }
 
   private async findMany(keys: readonly PackageKey[]): Promise<Array<Buffer | null>> {
-    const json = JSON.stringify(keys.map(([passId, cacheKey], index) => ({ key_index: index, pass_id: passId, cache_key: cacheKey })));
-    const rows = await executeSqlInContext<Array<{ key_index: number; bytes: Buffer }>>(this.orm, FIND_PACKAGES_SQL, [json], 'all');
-    const packages = keys.map((): Buffer | null => null);
-    for (const row of rows) packages[row.key_index] = row.bytes;
-    return packages;
+    const keyRecords = keys.map(([passId, cacheKey]) => ({ pass_id: passId, cache_key: cacheKey }));
+    const rows = await rowsForEachKey<{ bytes: Buffer }>(this.orm, FIND_PACKAGES_SQL, keyRecords);
+    return rows.map((row) => row?.bytes ?? null);
   }
 
   /**

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
+import { isPostgres } from './migrations/platform';
 
 export interface Lookups<K, V> {
   /** One key, one statement: the only way on SQLite and in a transaction. */
@@ -56,7 +56,7 @@ export class BatchedLookup<K, V> {
  * transaction a lookup runs alone, in it: it must see the transaction's own writes.
  */
 export function batchedOnPostgreSql<K, V>(orm: MikroORM, lookups: Lookups<K, V>, maxBatchSize: number): BatchedLookup<K, V> {
-  const postgreSql = orm.em.getPlatform() instanceof PostgreSqlPlatform;
+  const postgreSql = isPostgres(orm.em.getPlatform());
   return new BatchedLookup(lookups, () => !postgreSql || (orm.em.getContext(false) as SqlEntityManager).isInTransaction(), maxBatchSize);
 }
 

@@ -2,13 +2,50 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { Account, ApiKey } from '../../../domain/account';
 import { AccountRepository } from '../../../domain/ports/account.repository';
-import { entityManagerFor, findBySql, findOneBySql, saveDetached } from './mikro-orm-repository';
+import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
+import { entityManagerFor, findBySql, findEachBySql, findGroupsBySql, findOneBySql, saveDetached } from './mikro-orm-repository';
 import { ApiKeyRecord } from './schemas/api-key.schema';
 
+const BY_API_KEY_SQL = 'select a.* from accounts a join api_keys k on k.account_id = a.id where k.key_id = ?';
+const KEYS_SQL = 'select * from api_keys where account_id = ? order by id asc';
+
+/** The two above for each key of `findEachBySql` and `findGroupsBySql` (PostgreSQL), an index lookup each. */
+const EACH_BY_API_KEY_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, key_id text)
+  cross join lateral (select a.* from accounts a join api_keys ak on ak.account_id = a.id where ak.key_id = k.key_id limit 1) f`;
+const EACH_KEYS_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, account_id int)
+  cross join lateral (select * from api_keys where account_id = k.account_id order by id asc offset 0) f`;
+
+/** Lookups in one statement at most. */
+const MAX_BATCH = 100;
+
+/**
+ * Every Passdock request authenticates with `findByApiKeyId`: two statements, no query building,
+ * and on PostgreSQL those of one turn of the event loop go as one statement each
+ * (`batchedOnPostgreSql`).
+ */
 @Injectable()
 export class MikroOrmAccountRepository extends AccountRepository {
+  private readonly byApiKeyId: BatchedLookup<string, Account | null>;
+  private readonly keysOf: BatchedLookup<number, ApiKeyRecord[]>;
+
   constructor(private readonly orm: MikroORM) {
     super();
+    this.byApiKeyId = batchedOnPostgreSql(
+      orm,
+      {
+        one: (keyId) => findOneBySql(orm, Account, BY_API_KEY_SQL, [keyId]),
+        many: (keyIds) => findEachBySql(orm, Account, EACH_BY_API_KEY_SQL, keyIds.map((keyId) => ({ key_id: keyId }))),
+      },
+      MAX_BATCH,
+    );
+    this.keysOf = batchedOnPostgreSql(
+      orm,
+      {
+        one: (accountId) => findBySql(orm, ApiKeyRecord, KEYS_SQL, [accountId]),
+        many: (accountIds) => findGroupsBySql(orm, ApiKeyRecord, EACH_KEYS_SQL, accountIds.map((accountId) => ({ account_id: accountId }))),
+      },
+      MAX_BATCH,
+    );
   }
 
   async add(account: Account): Promise<Account> {
@@ -46,17 +83,13 @@ export class MikroOrmAccountRepository extends AccountRepository {
     return this.withKeys(await findOneBySql(this.orm, Account, 'select * from accounts where id = ?', [id]));
   }
 
-  /** Every Passdock request authenticates with this: two statements, no query building. */
   async findByApiKeyId(keyId: string): Promise<Account | null> {
-    return this.withKeys(
-      await findOneBySql(this.orm, Account, 'select a.* from accounts a join api_keys k on k.account_id = a.id where k.key_id = ?', [keyId]),
-    );
+    return this.withKeys(await this.byApiKeyId.find(keyId));
   }
 
   private async withKeys(account: Account | null): Promise<Account | null> {
     if (account === null) return null;
-    const records = await findBySql(this.orm, ApiKeyRecord, 'select * from api_keys where account_id = ? order by id asc', [account.id]);
-    account.apiKeys = records.map(toApiKey);
+    account.apiKeys = (await this.keysOf.find(account.id)).map(toApiKey);
     return account;
   }
 }

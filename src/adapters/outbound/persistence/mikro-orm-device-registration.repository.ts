@@ -4,12 +4,48 @@ import { DeviceRegistration } from '../../../domain/device-registration';
 import { ChangedPass, DeviceRegistrationRepository } from '../../../domain/ports/device-registration.repository';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { isPostgres } from './migrations/platform';
-import { entityManagerFor, executeSql, executeSqlInContext } from './mikro-orm-repository';
+import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
+import { entityManagerFor, executeSql, executeSqlInContext, rowsOfEachKey } from './mikro-orm-repository';
+
+type ChangedPassesKey = readonly [deviceLibraryIdentifier: string, passTypeId: number, after: number | null];
+
+interface ChangedPassRow {
+  serial_number: string;
+  change_sequence: number | string;
+}
+
+const CHANGED_PASSES_SQL = `select p.serial_number, p.change_sequence
+  from device_registrations r join passes p on p.id = r.pass_id
+  where r.device_library_identifier = ? and p.pass_type_id = ?`;
+const CHANGED_PASSES_AFTER_SQL = `${CHANGED_PASSES_SQL} and p.change_sequence > ?`;
+
+/**
+ * CHANGED_PASSES_SQL for each key of `rowsOfEachKey` (PostgreSQL), `after` null for none. `offset 0`
+ * keeps the subquery a lateral one, the device's registrations looked up per key as the single
+ * statement does, where a join of all keys may scan every registration.
+ */
+const EACH_CHANGED_PASSES_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, device text, pass_type_id int, after bigint)
+  cross join lateral (select p.serial_number, p.change_sequence
+    from device_registrations r join passes p on p.id = r.pass_id
+    where r.device_library_identifier = k.device and p.pass_type_id = k.pass_type_id
+      and (k.after is null or p.change_sequence > k.after)
+    offset 0) f`;
+
+/** Devices' lists looked up in one statement at most. */
+const MAX_BATCH = 100;
 
 @Injectable()
 export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepository {
+  /** Every device asks "what changed?" after a push: batched on PostgreSQL (`batchedOnPostgreSql`). */
+  private readonly changedPasses: BatchedLookup<ChangedPassesKey, ChangedPass[]>;
+
   constructor(private readonly orm: MikroORM) {
     super();
+    this.changedPasses = batchedOnPostgreSql(
+      orm,
+      { one: (key) => this.listChangedPassesOf(key), many: (keys) => this.listChangedPassesOfEach(keys) },
+      MAX_BATCH,
+    );
   }
 
   /**
@@ -68,22 +104,24 @@ export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepo
     return rows.map((row) => row.passId);
   }
 
-  async listChangedPasses(
-    deviceLibraryIdentifier: string,
-    passTypeId: number,
-    after: number | null,
-  ): Promise<ChangedPass[]> {
-    const rows = await executeSqlInContext<
-      Array<{ serial_number: string; change_sequence: number | string }>
-    >(this.orm, `select p.serial_number, p.change_sequence
-       from device_registrations r join passes p on p.id = r.pass_id
-       where r.device_library_identifier = ? and p.pass_type_id = ?${after === null ? '' : ' and p.change_sequence > ?'}`,
+  listChangedPasses(deviceLibraryIdentifier: string, passTypeId: number, after: number | null): Promise<ChangedPass[]> {
+    return this.changedPasses.find([deviceLibraryIdentifier, passTypeId, after]);
+  }
+
+  private async listChangedPassesOf([deviceLibraryIdentifier, passTypeId, after]: ChangedPassesKey): Promise<ChangedPass[]> {
+    const rows = await executeSqlInContext<ChangedPassRow[]>(
+      this.orm,
+      after === null ? CHANGED_PASSES_SQL : CHANGED_PASSES_AFTER_SQL,
       after === null ? [deviceLibraryIdentifier, passTypeId] : [deviceLibraryIdentifier, passTypeId, after],
       'all',
     );
-    return rows
-      .map((row) => ({ serialNumber: row.serial_number, changeSequence: Number(row.change_sequence) }))
-      .sort((a, b) => compareCodeUnits(a.serialNumber, b.serialNumber));
+    return changedPassesOf(rows);
+  }
+
+  private async listChangedPassesOfEach(keys: readonly ChangedPassesKey[]): Promise<ChangedPass[][]> {
+    const keyRecords = keys.map(([device, passTypeId, after]) => ({ device, pass_type_id: passTypeId, after }));
+    const groups = await rowsOfEachKey<ChangedPassRow>(this.orm, EACH_CHANGED_PASSES_SQL, keyRecords);
+    return groups.map(changedPassesOf);
   }
 
   async removeByPushToken(pushToken: string, passTypeId: number | null): Promise<number> {
@@ -106,6 +144,12 @@ export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepo
     );
     return Number(rows[0]?.installed ?? 0);
   }
+}
+
+function changedPassesOf(rows: readonly ChangedPassRow[]): ChangedPass[] {
+  return rows
+    .map((row) => ({ serialNumber: row.serial_number, changeSequence: Number(row.change_sequence) }))
+    .sort((a, b) => compareCodeUnits(a.serialNumber, b.serialNumber));
 }
 
 function compareCodeUnits(a: string, b: string): number {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { PassTemplate } from '../../../domain/pass-template';
 import { PassTemplateRepository } from '../../../domain/ports/pass-template.repository';
-import { dateFromColumn, entityManagerFor, executeSqlInContext, findOneBySql, saveDetached } from './mikro-orm-repository';
+import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
+import { dateFromColumn, entityManagerFor, executeSqlInContext, findOneBySql, rowsForEachKey, saveDetached } from './mikro-orm-repository';
 
 /** Hydrated templates kept per repository, least recently used dropped first. */
 const TEMPLATES_KEPT = 64;
@@ -11,20 +12,51 @@ interface TemplateVersionRow {
   updated_at: unknown;
 }
 
+const VERSION_SQL = 'select updated_at from pass_templates where id = ?';
+const ACCOUNT_VERSION_SQL = `${VERSION_SQL} and account_id = ?`;
+
+/** The two above for each key of `rowsForEachKey` (PostgreSQL), a lookup in the primary key each. */
+const EACH_VERSION_SQL = `select k.key_index, f.updated_at from json_to_recordset(?::json) as k(key_index int, id int)
+  cross join lateral (select updated_at from pass_templates where id = k.id limit 1) f`;
+const EACH_ACCOUNT_VERSION_SQL = `select k.key_index, f.updated_at from json_to_recordset(?::json) as k(key_index int, id int, account_id int)
+  cross join lateral (select updated_at from pass_templates where id = k.id and account_id = k.account_id limit 1) f`;
+
+/** Versions looked up in one statement at most. */
+const MAX_BATCH = 100;
+
 /**
  * Templates by id are read by nearly every issue and every package build, and a template's row
  * carries its images as tens of kilobytes of base64 text: reading and hydrating one took about
  * 165 µs of CPU here, its `updated_at` alone 34 µs. So the row's `updated_at` is read each time
  * (the row is never trusted from memory: another instance may have changed it) and the rest comes
  * from a template hydrated before at that same `updated_at`, which every change of a template
- * advances (`PassTemplate.update`).
+ * advances (`PassTemplate.update`). On PostgreSQL the versions read in one turn of the event loop
+ * go as one statement (`batchedOnPostgreSql`).
  */
 @Injectable()
 export class MikroOrmPassTemplateRepository extends PassTemplateRepository {
   private readonly hydrated = new Map<number, PassTemplate>();
+  private readonly versions: BatchedLookup<number, TemplateVersionRow | null>;
+  private readonly accountVersions: BatchedLookup<readonly [accountId: number, id: number], TemplateVersionRow | null>;
 
   constructor(private readonly orm: MikroORM) {
     super();
+    this.versions = batchedOnPostgreSql(
+      orm,
+      {
+        one: async (id) => (await executeSqlInContext<TemplateVersionRow[]>(orm, VERSION_SQL, [id], 'all'))[0] ?? null,
+        many: (ids) => rowsForEachKey<TemplateVersionRow>(orm, EACH_VERSION_SQL, ids.map((id) => ({ id }))),
+      },
+      MAX_BATCH,
+    );
+    this.accountVersions = batchedOnPostgreSql(
+      orm,
+      {
+        one: async ([accountId, id]) => (await executeSqlInContext<TemplateVersionRow[]>(orm, ACCOUNT_VERSION_SQL, [id, accountId], 'all'))[0] ?? null,
+        many: (keys) => rowsForEachKey<TemplateVersionRow>(orm, EACH_ACCOUNT_VERSION_SQL, keys.map(([accountId, id]) => ({ id, account_id: accountId }))),
+      },
+      MAX_BATCH,
+    );
   }
 
   async add(template: PassTemplate): Promise<PassTemplate> {
@@ -40,17 +72,19 @@ export class MikroOrmPassTemplateRepository extends PassTemplateRepository {
   }
 
   async findForAccount(accountId: number, id: number): Promise<PassTemplate | null> {
-    return this.findCurrent(id, 'select updated_at from pass_templates where id = ? and account_id = ?', [id, accountId]);
+    return this.current(id, await this.accountVersions.find([accountId, id]));
   }
 
   async findById(id: number): Promise<PassTemplate | null> {
-    return this.findCurrent(id, 'select updated_at from pass_templates where id = ?', [id]);
+    return this.current(id, await this.versions.find(id));
   }
 
-  /** A copy of the kept template, so a caller's changes (which replace whole properties) stay its own. */
-  private async findCurrent(id: number, versionSql: string, params: readonly unknown[]): Promise<PassTemplate | null> {
-    const [version] = await executeSqlInContext<TemplateVersionRow[]>(this.orm, versionSql, params, 'all');
-    if (version === undefined) return null;
+  /**
+   * The template at the version just read (null: there is none): a copy of the kept one, so a
+   * caller's changes (which replace whole properties) stay its own.
+   */
+  private async current(id: number, version: TemplateVersionRow | null): Promise<PassTemplate | null> {
+    if (version === null) return null;
     const kept = this.hydrated.get(id);
     if (kept !== undefined && kept.updatedAt.getTime() === dateFromColumn(version.updated_at).getTime()) {
       // Map order is insertion order: re-inserting keeps the coldest template first.

@@ -5,7 +5,8 @@ import { DomainError, DomainErrorCode } from '../../../domain/errors';
 import { Pass } from '../../../domain/pass';
 import { PassRepository } from '../../../domain/ports/pass.repository';
 import { isPostgres } from './migrations/platform';
-import { entityManagerFor, executeSql, findOneBySql, insertBySql, saveDetached, violatesUnique } from './mikro-orm-repository';
+import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
+import { entityManagerFor, executeSql, findEachBySql, findOneBySql, insertBySql, saveDetached, violatesUnique } from './mikro-orm-repository';
 import { PassTemplate } from '../../../domain/pass-template';
 import { PASS_SERIAL_UNIQUE } from './schemas/pass.schema';
 
@@ -24,6 +25,24 @@ async function nextChangeSequence(em: SqlEntityManager, passTypeId: number): Pro
   return Number(rows[0].last_value);
 }
 
+const FOR_ACCOUNT_SQL = 'select * from passes where id = ? and account_id = ? and deleted_at is null';
+const BY_SERIAL_SQL = 'select * from passes where pass_type_id = ? and serial_number = ? and deleted_at is null';
+const FOR_WALLET_SQL = 'select * from passes where pass_type_id = ? and serial_number = ? and issued_at is not null';
+
+/** The three above for each key of `findEachBySql` (PostgreSQL), a lookup in a unique index each. */
+const EACH_FOR_ACCOUNT_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, id int, account_id int)
+  cross join lateral (select * from passes where id = k.id and account_id = k.account_id and deleted_at is null limit 1) f`;
+const EACH_BY_SERIAL_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, pass_type_id int, serial text)
+  cross join lateral (select * from passes where pass_type_id = k.pass_type_id and serial_number = k.serial and deleted_at is null limit 1) f`;
+const EACH_FOR_WALLET_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, pass_type_id int, serial text)
+  cross join lateral (select * from passes where pass_type_id = k.pass_type_id and serial_number = k.serial and issued_at is not null limit 1) f`;
+
+/** Passes looked up in one statement at most. */
+const MAX_BATCH = 100;
+
+type SerialKey = readonly [passTypeId: number, serialNumber: string];
+type AccountKey = readonly [accountId: number, id: number];
+
 /** Whether an insert failed because a row of that pass type holds that serial number. */
 function takesSerial(error: unknown): boolean {
   return violatesUnique(error, PASS_SERIAL_UNIQUE, 'passes', ['pass_type_id', 'serial_number']);
@@ -36,9 +55,40 @@ export class MikroOrmPassRepository extends PassRepository {
    * that version, and takes a new change number only when Last-Modified moved.
    */
   private readonly handedOut = new WeakMap<Pass, { version: number; lastModified: number }>();
+  /**
+   * The lookups of a Passdock issue and download and of a device's GET of a version never built:
+   * batched on PostgreSQL (`batchedOnPostgreSql`).
+   */
+  private readonly forAccount: BatchedLookup<AccountKey, Pass | null>;
+  private readonly bySerial: BatchedLookup<SerialKey, Pass | null>;
+  private readonly forWallet: BatchedLookup<SerialKey, Pass | null>;
 
   constructor(private readonly orm: MikroORM) {
     super();
+    this.forAccount = batchedOnPostgreSql(
+      orm,
+      {
+        one: ([accountId, id]) => findOneBySql(orm, Pass, FOR_ACCOUNT_SQL, [id, accountId]),
+        many: (keys) => findEachBySql(orm, Pass, EACH_FOR_ACCOUNT_SQL, keys.map(([accountId, id]) => ({ id, account_id: accountId }))),
+      },
+      MAX_BATCH,
+    );
+    this.bySerial = batchedOnPostgreSql(
+      orm,
+      {
+        one: (key) => findOneBySql(orm, Pass, BY_SERIAL_SQL, key),
+        many: (keys) => findEachBySql(orm, Pass, EACH_BY_SERIAL_SQL, keys.map(([passTypeId, serial]) => ({ pass_type_id: passTypeId, serial }))),
+      },
+      MAX_BATCH,
+    );
+    this.forWallet = batchedOnPostgreSql(
+      orm,
+      {
+        one: (key) => findOneBySql(orm, Pass, FOR_WALLET_SQL, key),
+        many: (keys) => findEachBySql(orm, Pass, EACH_FOR_WALLET_SQL, keys.map(([passTypeId, serial]) => ({ pass_type_id: passTypeId, serial }))),
+      },
+      MAX_BATCH,
+    );
   }
 
   private handOut<T extends Pass | null>(pass: T): T {
@@ -113,20 +163,11 @@ export class MikroOrmPassRepository extends PassRepository {
   }
 
   async findForAccount(accountId: number, id: number): Promise<Pass | null> {
-    return this.handOut(
-      await findOneBySql(this.orm, Pass, 'select * from passes where id = ? and account_id = ? and deleted_at is null', [id, accountId]),
-    );
+    return this.handOut(await this.forAccount.find([accountId, id]));
   }
 
   async findBySerialNumber(passTypeId: number, serialNumber: string): Promise<Pass | null> {
-    return this.handOut(
-      await findOneBySql(
-        this.orm,
-        Pass,
-        'select * from passes where pass_type_id = ? and serial_number = ? and deleted_at is null',
-        [passTypeId, serialNumber],
-      ),
-    );
+    return this.handOut(await this.bySerial.find([passTypeId, serialNumber]));
   }
 
   async findByPassDataId(passDataId: string): Promise<Pass | null> {
@@ -134,14 +175,7 @@ export class MikroOrmPassRepository extends PassRepository {
   }
 
   async findForWallet(passTypeId: number, serialNumber: string): Promise<Pass | null> {
-    return this.handOut(
-      await findOneBySql(
-        this.orm,
-        Pass,
-        'select * from passes where pass_type_id = ? and serial_number = ? and issued_at is not null',
-        [passTypeId, serialNumber],
-      ),
-    );
+    return this.handOut(await this.forWallet.find([passTypeId, serialNumber]));
   }
 
   async listForTemplate(templateId: number, page: { offset: number; limit: number }): Promise<Pass[]> {

@@ -94,16 +94,69 @@ export async function findBySql<T extends object>(
   params: readonly unknown[],
 ): Promise<T[]> {
   const rows = await executeSqlInContext<Array<EntityDictionary<T>>>(orm, sql, params, 'all');
-  if (rows.length === 0) return [];
+  return rows.length === 0 ? [] : rows.map(hydrating(orm, entityClass));
+}
+
+/** The function that makes a detached entity of a row, as `findBySql` describes. */
+function hydrating<T extends object>(orm: MikroORM, entityClass: EntityClass<T>): (row: EntityDictionary<T>) => T {
   const em = hydratingEntityManager(orm);
   const meta = em.getMetadata(entityClass);
   const factory = em.getEntityFactory();
   const hydrator = orm.config.getHydrator(em.getMetadata());
-  return rows.map((row) => {
+  return (row) => {
     const entity = Object.create(meta.prototype) as T;
     hydrator.hydrate(entity, meta, em.getDriver().mapResult(row, meta) as EntityData<T>, factory, 'full', false, true);
     return entity;
-  });
+  };
+}
+
+/**
+ * One statement for several keys (PostgreSQL; see `batchedOnPostgreSql`): `sql` takes the keys as
+ * one JSON array of records, each with its `key_index`, and gives the rows of each key with that
+ * `key_index`. The rows come back grouped in the keys' order; a key asked twice gets rows of its
+ * own each time, as two statements would give.
+ */
+export async function rowsOfEachKey<R extends object>(
+  orm: MikroORM,
+  sql: string,
+  keys: ReadonlyArray<Record<string, unknown>>,
+): Promise<R[][]> {
+  const json = JSON.stringify(keys.map((key, index) => ({ ...key, key_index: index })));
+  const rows = await executeSqlInContext<Array<R & { key_index: number }>>(orm, sql, [json], 'all');
+  const groups = keys.map((): R[] => []);
+  for (const { key_index: index, ...row } of rows) groups[index].push(row as unknown as R);
+  return groups;
+}
+
+/** `rowsOfEachKey` where a key has one row at most: that row, or null. */
+export async function rowsForEachKey<R extends object>(
+  orm: MikroORM,
+  sql: string,
+  keys: ReadonlyArray<Record<string, unknown>>,
+): Promise<Array<R | null>> {
+  return (await rowsOfEachKey<R>(orm, sql, keys)).map((rows) => rows[0] ?? null);
+}
+
+/** `findBySql` for each key of `rowsForEachKey`: a detached entity of its own per key found, else null. */
+export async function findEachBySql<T extends object>(
+  orm: MikroORM,
+  entityClass: EntityClass<T>,
+  sql: string,
+  keys: ReadonlyArray<Record<string, unknown>>,
+): Promise<Array<T | null>> {
+  return (await findGroupsBySql(orm, entityClass, sql, keys)).map((entities) => entities[0] ?? null);
+}
+
+/** `findBySql` for each key of `rowsOfEachKey`: the detached entities of each key, in its rows' order. */
+export async function findGroupsBySql<T extends object>(
+  orm: MikroORM,
+  entityClass: EntityClass<T>,
+  sql: string,
+  keys: ReadonlyArray<Record<string, unknown>>,
+): Promise<T[][]> {
+  const groups = await rowsOfEachKey<EntityDictionary<T>>(orm, sql, keys);
+  const hydrate = hydrating(orm, entityClass);
+  return groups.map((rows) => rows.map(hydrate));
 }
 
 const hydratingEntityManagers = new WeakMap<MikroORM, SqlEntityManager>();

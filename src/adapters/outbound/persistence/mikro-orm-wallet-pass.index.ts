@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { WalletPassIndex } from '../../../domain/ports/wallet-pass-index';
 import { WalletPassEntry } from '../../../domain/wallet-pass-entry';
 import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
-import { dateFromColumn, executeSqlInContext } from './mikro-orm-repository';
+import { dateFromColumn, executeSqlInContext, rowsForEachKey } from './mikro-orm-repository';
 
 type WalletPassKey = readonly [passTypeIdentifier: string, serialNumber: string];
 
@@ -29,9 +29,9 @@ const FIND_SQL = `${SELECT_ENTRY}
   where pt.pass_type_identifier = ? and p.serial_number = ? and p.issued_at is not null`;
 
 /**
- * FIND_SQL for each key of a JSON array (PostgreSQL): a row per key found, in no order, with the
- * key's index. `limit 1` keeps the subquery a lateral one, an index lookup per key as FIND_SQL
- * makes; pulled up into a join, the planner may hash the keys and scan every pass.
+ * FIND_SQL for each key of `rowsForEachKey` (PostgreSQL). `limit 1` keeps the subquery a lateral
+ * one, an index lookup per key as FIND_SQL makes; pulled up into a join, the planner may hash the
+ * keys and scan every pass.
  */
 const FIND_MANY_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, identifier text, serial text)
   cross join lateral (${SELECT_ENTRY}
@@ -67,11 +67,9 @@ export class MikroOrmWalletPassIndex extends WalletPassIndex {
   }
 
   private async findMany(keys: readonly WalletPassKey[]): Promise<Array<WalletPassEntry | null>> {
-    const json = JSON.stringify(keys.map(([identifier, serial], index) => ({ key_index: index, identifier, serial })));
-    const rows = await executeSqlInContext<Array<WalletPassRow & { key_index: number }>>(this.orm, FIND_MANY_SQL, [json], 'all');
-    const entries = keys.map((): WalletPassEntry | null => null);
-    for (const row of rows) entries[row.key_index] = entryOf(row);
-    return entries;
+    const keyRecords = keys.map(([identifier, serial]) => ({ identifier, serial }));
+    const rows = await rowsForEachKey<WalletPassRow>(this.orm, FIND_MANY_SQL, keyRecords);
+    return rows.map((row) => (row === null ? null : entryOf(row)));
   }
 }
 

@@ -1,5 +1,8 @@
+import { MikroOrmPassPackageStore } from '../../../../src/adapters/outbound/package-cache/mikro-orm-pass-package.store';
 import { BatchedLookup, batchedOnPostgreSql, type Lookups } from '../../../../src/adapters/outbound/persistence/batched-lookup';
+import { anOwner, aStoredPass } from '../../../contracts/fixtures';
 import { postgres, sqlite, type RepositoryHarness } from '../../../contracts/harness';
+import { aRegistration } from '../../../support/builders';
 
 /** Doubles each key; records every call; `refuse` makes a key fail (alone and in any batch holding it). */
 function recordingLookups(refuse: ReadonlySet<number> = new Set()): Lookups<number, number> & { calls: Array<number | number[]> } {
@@ -117,6 +120,80 @@ describe('batchedOnPostgreSql', () => {
       await harness.repos.unitOfWork.atomically(() => Promise.all([1, 2].map((key) => lookup.find(key))));
 
       expect(lookups.calls).toEqual([1, 2]);
+    });
+  });
+
+  const onPostgres = postgresUrl ? describe : describe.skip;
+
+  onPostgres('the adapters that batch, on PostgreSQL', () => {
+    let harness: RepositoryHarness;
+
+    beforeEach(async () => {
+      harness = await postgres(postgresUrl!)();
+    });
+
+    afterEach(async () => {
+      await harness.teardown();
+    });
+
+    /** Statements sent while `lookUp` runs: one when its lookups went as a batch (a failed batch asks again key by key). */
+    async function statementsFor(lookUp: () => Promise<unknown>): Promise<number> {
+      const execute = jest.spyOn(harness.orm!.em.getConnection(), 'execute');
+      try {
+        await lookUp();
+        return execute.mock.calls.length;
+      } finally {
+        execute.mockRestore();
+      }
+    }
+
+    it('send the lookups of one turn as one statement each', async () => {
+      const { repos } = harness;
+      const owner = await anOwner(repos);
+      const passes = [await aStoredPass(repos, owner.template, 'SN-1'), await aStoredPass(repos, owner.template, 'SN-2')];
+      for (const pass of passes) await repos.registrations.register(aRegistration('device-a', pass.id));
+      const store = new MikroOrmPassPackageStore(harness.orm!);
+      await store.save(passes[0].id, 'key-1', Buffer.from('package'));
+      const identifier = owner.passType.passTypeIdentifier;
+      const keyId = owner.account.apiKeys[0].keyId;
+      const serials = ['SN-1', 'SN-2', 'SN-none'];
+      // Hydrated once: later finds read only the template's version.
+      await repos.templates.findById(owner.template.id);
+
+      const counts = {
+        walletPasses: await statementsFor(() => Promise.all(serials.map((serial) => repos.walletPasses.find(identifier, serial)))),
+        passTypes: await statementsFor(() => Promise.all([identifier, identifier, 'pass.none'].map((key) => repos.passTypes.findByIdentifier(key)))),
+        passTypeIds: await statementsFor(() => Promise.all([identifier, 'pass.none'].map((key) => repos.passTypes.findIdByIdentifier(key)))),
+        passes: await statementsFor(() => Promise.all(serials.map((serial) => repos.passes.findForWallet(owner.passType.id, serial)))),
+        templates: await statementsFor(() => Promise.all([owner.template.id, owner.template.id + 1].map((id) => repos.templates.findById(id)))),
+        lists: await statementsFor(() =>
+          Promise.all([null, 0, null].map((after, index) => repos.registrations.listChangedPasses(['device-a', 'device-a', 'device-b'][index], owner.passType.id, after))),
+        ),
+        packages: await statementsFor(() => Promise.all(passes.map((pass) => store.find(pass.id, 'key-1')))),
+        passTypesById: await statementsFor(() => Promise.all([owner.passType.id, owner.passType.id + 1].map((id) => repos.passTypes.findById(id)))),
+        accountPasses: await statementsFor(() => Promise.all(passes.map((pass) => repos.passes.findForAccount(owner.account.id, pass.id)))),
+        passesBySerial: await statementsFor(() => Promise.all(serials.map((serial) => repos.passes.findBySerialNumber(owner.passType.id, serial)))),
+        accountTemplates: await statementsFor(() =>
+          Promise.all([owner.account.id, owner.account.id + 1].map((accountId) => repos.templates.findForAccount(accountId, owner.template.id))),
+        ),
+        // The account, then its keys: two batches.
+        accounts: await statementsFor(() => Promise.all([keyId, keyId, 'no-such-key'].map((key) => repos.accounts.findByApiKeyId(key)))),
+      };
+
+      expect(counts).toEqual({
+        walletPasses: 1,
+        passTypes: 1,
+        passTypeIds: 1,
+        passes: 1,
+        templates: 1,
+        lists: 1,
+        packages: 1,
+        passTypesById: 1,
+        accountPasses: 1,
+        passesBySerial: 1,
+        accountTemplates: 1,
+        accounts: 2,
+      });
     });
   });
 });
