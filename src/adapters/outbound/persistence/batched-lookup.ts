@@ -51,7 +51,7 @@ export class BatchedLookup<K, V> {
 /**
  * Batched on PostgreSQL, where each statement is a round trip: 32 requests at a time looking up
  * a Wallet pass one statement each cost this machine 117–132 µs of CPU per lookup (client and
- * server) against 23–31 µs in batches, and a stored 28 KiB package 390 µs against 260–280.
+ * server) against 23–31 µs in batches, and a stored 28 KiB package 291–303 µs against 139–151.
  * SQLite answers in the process, synchronously, for less than a batch would cost. Inside a
  * transaction a lookup runs alone, in it: it must see the transaction's own writes.
  */
