@@ -22,6 +22,9 @@ export const BACKSTOP_WAL_AUTOCHECKPOINT_PAGES = 10_000;
  */
 const BATCH_WINDOW_MS = 5;
 
+/** Longest the worker tries its setup again while the file is locked (see the worker's setup). */
+const SETUP_TIMEOUT_MS = 30_000;
+
 /** Longest wait for the worker to close its connection before it is terminated. */
 const STOP_TIMEOUT_MS = 2_000;
 
@@ -52,13 +55,26 @@ const Database = require(workerData.betterSqlite3);
 const db = new Database(workerData.file, { fileMustExist: true, timeout: workerData.writeTimeoutMs });
 const waitForLocks = db.prepare('pragma busy_timeout = ' + workerData.writeTimeoutMs);
 const failOnLocks = db.prepare('pragma busy_timeout = 0');
-db.pragma('synchronous = NORMAL');
-db.pragma('foreign_keys = ON');
-// Only the statements this worker runs: no page of a stored package is read here again.
-db.pragma('cache_size = -1000');
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+// The thread starts while the service's first connection may still be setting the file up (WAL,
+// migrations), and the first pragma reads the schema: on a loaded machine it failed with
+// SQLITE_BUSY ("database is locked"), twice in one run of the PostgreSQL suite here and once in
+// CI, which ended the thread. The setup is tried again until SETUP_TIMEOUT_MS instead.
+for (const deadline = Date.now() + ${SETUP_TIMEOUT_MS}; ; ) {
+  try {
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    // Only the statements this worker runs: no page of a stored package is read here again.
+    db.pragma('cache_size = -1000');
+    break;
+  } catch (error) {
+    if (!String(error.code).startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
+    sleep(10);
+  }
+}
 const lock = new Int32Array(workerData.lock);
 const statements = new Map();
-const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 // The service goes first: while it waits for the lock, this thread does not take it again.
 function takeLock(deadline) {

@@ -45,7 +45,8 @@ describe('SqliteBackgroundThread (through the SQLite connection)', () => {
       expect(250 * 32 * 1024).toBeLessThan(BACKSTOP_WAL_AUTOCHECKPOINT_PAGES * 4096);
 
       let size = statSync(file).size;
-      for (let waited = 0; size < before + 250 * 32 * 1024 && waited < 5_000; waited += 50) {
+      // Generous: a thread that found the file locked as it started waits out its busy timeout (5 s) first.
+      for (let waited = 0; size < before + 250 * 32 * 1024 && waited < 20_000; waited += 50) {
         await sleep(50);
         size = statSync(file).size;
       }
@@ -88,6 +89,29 @@ describe('SqliteBackgroundThread (through the SQLite connection)', () => {
       await expect(thread.stop()).resolves.toBeUndefined();
     } finally {
       warn.mockRestore();
+    }
+  });
+
+  it('sets itself up once a file locked past its busy timeout is free again, rather than stopping', async () => {
+    const file = join(directory, 'passgate.sqlite');
+    const other = new BetterSqlite3(file);
+    other.exec('create table blobs (id integer primary key)');
+    // Rollback-journal mode: an exclusive lock keeps every reader out, the thread's schema read included.
+    other.exec('begin exclusive');
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const thread = SqliteBackgroundThread.start(file, new SqliteWriterLock());
+    try {
+      // Past the thread's 5 s busy timeout (WRITE_TIMEOUT_MS), after which its first pragma fails.
+      await sleep(5_500);
+      other.exec('commit');
+      await thread.run('insert into blobs (id) values (?)', [1n]);
+      expect(thread.running).toBe(true);
+      expect(warn).not.toHaveBeenCalled();
+      expect(other.prepare('select id from blobs').all()).toEqual([{ id: 1 }]);
+    } finally {
+      warn.mockRestore();
+      await thread.stop();
+      other.close();
     }
   });
 
