@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/core';
 import { batchedOnPostgreSql, type BatchedLookup } from '../persistence/batched-lookup';
-import { executeSqlInContext, rowsForEachKey } from '../persistence/mikro-orm-repository';
+import { eachKeySql, executeSqlInContext, rowsForEachKey } from '../persistence/mikro-orm-repository';
 import { runOffEventLoop } from '../persistence/prepared-statement-sqlite.driver';
 import { PassPackageStore } from './pass-package-store';
 
@@ -10,12 +10,11 @@ const SAVE_PACKAGE_SQL = `insert into "pass_packages" ("pass_id", "cache_key", "
 
 const FIND_PACKAGE_SQL = 'select "bytes" from "pass_packages" where "pass_id" = ? and "cache_key" = ?';
 
-/**
- * FIND_PACKAGE_SQL for each key of `rowsForEachKey` (PostgreSQL); `limit 1` keeps
- * a lookup in the primary key per key, where a join may hash the keys and scan the table.
- */
-const FIND_PACKAGES_SQL = `select k.key_index, f."bytes" from json_to_recordset(?::json) as k(key_index int, pass_id int, cache_key text)
-  cross join lateral (select "bytes" from "pass_packages" where "pass_id" = k.pass_id and "cache_key" = k.cache_key limit 1) f`;
+/** FIND_PACKAGE_SQL for each key of `rowsForEachKey` (PostgreSQL). */
+const FIND_PACKAGES_SQL = eachKeySql(
+  'pass_id int, cache_key text',
+  'select "bytes" from "pass_packages" where "pass_id" = k.pass_id and "cache_key" = k.cache_key limit 1',
+);
 
 /** Packages read in one statement at most: 16 of 28 KiB make a result of about half a megabyte. */
 const MAX_BATCH = 16;

@@ -48,6 +48,9 @@ export class BatchedLookup<K, V> {
   }
 }
 
+/** Keys in one statement at most, unless the lookup says otherwise (rows of a few hundred bytes). */
+const MAX_BATCH = 100;
+
 /**
  * Batched on PostgreSQL, where each statement is a round trip: 32 requests at a time looking up
  * a Wallet pass one statement each cost this machine 117–132 µs of CPU per lookup (client and
@@ -55,7 +58,7 @@ export class BatchedLookup<K, V> {
  * SQLite answers in the process, synchronously, for less than a batch would cost. Inside a
  * transaction a lookup runs alone, in it: it must see the transaction's own writes.
  */
-export function batchedOnPostgreSql<K, V>(orm: MikroORM, lookups: Lookups<K, V>, maxBatchSize: number): BatchedLookup<K, V> {
+export function batchedOnPostgreSql<K, V>(orm: MikroORM, lookups: Lookups<K, V>, maxBatchSize = MAX_BATCH): BatchedLookup<K, V> {
   const postgreSql = isPostgres(orm.em.getPlatform());
   return new BatchedLookup(lookups, () => !postgreSql || (orm.em.getContext(false) as SqlEntityManager).isInTransaction(), maxBatchSize);
 }

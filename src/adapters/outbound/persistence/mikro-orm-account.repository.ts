@@ -3,20 +3,18 @@ import { MikroORM } from '@mikro-orm/core';
 import { Account, ApiKey } from '../../../domain/account';
 import { AccountRepository } from '../../../domain/ports/account.repository';
 import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
-import { entityManagerFor, findBySql, findEachBySql, findGroupsBySql, findOneBySql, saveDetached } from './mikro-orm-repository';
+import { eachKeySql, entityManagerFor, findBySql, findEachBySql, findGroupsBySql, findOneBySql, saveDetached } from './mikro-orm-repository';
 import { ApiKeyRecord } from './schemas/api-key.schema';
 
 const BY_API_KEY_SQL = 'select a.* from accounts a join api_keys k on k.account_id = a.id where k.key_id = ?';
 const KEYS_SQL = 'select * from api_keys where account_id = ? order by id asc';
 
 /** The two above for each key of `findEachBySql` and `findGroupsBySql` (PostgreSQL), an index lookup each. */
-const EACH_BY_API_KEY_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, key_id text)
-  cross join lateral (select a.* from accounts a join api_keys ak on ak.account_id = a.id where ak.key_id = k.key_id limit 1) f`;
-const EACH_KEYS_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, account_id int)
-  cross join lateral (select * from api_keys where account_id = k.account_id order by id asc offset 0) f`;
-
-/** Lookups in one statement at most. */
-const MAX_BATCH = 100;
+const EACH_BY_API_KEY_SQL = eachKeySql(
+  'key_id text',
+  'select a.* from accounts a join api_keys ak on ak.account_id = a.id where ak.key_id = k.key_id limit 1',
+);
+const EACH_KEYS_SQL = eachKeySql('account_id int', 'select * from api_keys where account_id = k.account_id order by id asc offset 0');
 
 /**
  * Every Passdock request authenticates with `findByApiKeyId`: two statements, no query building,
@@ -30,22 +28,14 @@ export class MikroOrmAccountRepository extends AccountRepository {
 
   constructor(private readonly orm: MikroORM) {
     super();
-    this.byApiKeyId = batchedOnPostgreSql(
-      orm,
-      {
-        one: (keyId) => findOneBySql(orm, Account, BY_API_KEY_SQL, [keyId]),
-        many: (keyIds) => findEachBySql(orm, Account, EACH_BY_API_KEY_SQL, keyIds.map((keyId) => ({ key_id: keyId }))),
-      },
-      MAX_BATCH,
-    );
-    this.keysOf = batchedOnPostgreSql(
-      orm,
-      {
-        one: (accountId) => findBySql(orm, ApiKeyRecord, KEYS_SQL, [accountId]),
-        many: (accountIds) => findGroupsBySql(orm, ApiKeyRecord, EACH_KEYS_SQL, accountIds.map((accountId) => ({ account_id: accountId }))),
-      },
-      MAX_BATCH,
-    );
+    this.byApiKeyId = batchedOnPostgreSql(orm, {
+      one: (keyId) => findOneBySql(orm, Account, BY_API_KEY_SQL, [keyId]),
+      many: (keyIds) => findEachBySql(orm, Account, EACH_BY_API_KEY_SQL, keyIds.map((keyId) => ({ key_id: keyId }))),
+    });
+    this.keysOf = batchedOnPostgreSql(orm, {
+      one: (accountId) => findBySql(orm, ApiKeyRecord, KEYS_SQL, [accountId]),
+      many: (accountIds) => findGroupsBySql(orm, ApiKeyRecord, EACH_KEYS_SQL, accountIds.map((accountId) => ({ account_id: accountId }))),
+    });
   }
 
   async add(account: Account): Promise<Account> {

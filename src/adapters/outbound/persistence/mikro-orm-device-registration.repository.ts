@@ -5,7 +5,7 @@ import { ChangedPass, DeviceRegistrationRepository } from '../../../domain/ports
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { isPostgres } from './migrations/platform';
 import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
-import { entityManagerFor, executeSql, executeSqlInContext, rowsOfEachKey } from './mikro-orm-repository';
+import { eachKeySql, entityManagerFor, executeSql, executeSqlInContext, rowsOfEachKey } from './mikro-orm-repository';
 
 type ChangedPassesKey = readonly [deviceLibraryIdentifier: string, passTypeId: number, after: number | null];
 
@@ -19,20 +19,15 @@ const CHANGED_PASSES_SQL = `select p.serial_number, p.change_sequence
   where r.device_library_identifier = ? and p.pass_type_id = ?`;
 const CHANGED_PASSES_AFTER_SQL = `${CHANGED_PASSES_SQL} and p.change_sequence > ?`;
 
-/**
- * CHANGED_PASSES_SQL for each key of `rowsOfEachKey` (PostgreSQL), `after` null for none. `offset 0`
- * keeps the subquery a lateral one, the device's registrations looked up per key as the single
- * statement does, where a join of all keys may scan every registration.
- */
-const EACH_CHANGED_PASSES_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, device text, pass_type_id int, after bigint)
-  cross join lateral (select p.serial_number, p.change_sequence
+/** CHANGED_PASSES_SQL for each key of `rowsOfEachKey` (PostgreSQL), `after` null for none. */
+const EACH_CHANGED_PASSES_SQL = eachKeySql(
+  'device text, pass_type_id int, after bigint',
+  `select p.serial_number, p.change_sequence
     from device_registrations r join passes p on p.id = r.pass_id
     where r.device_library_identifier = k.device and p.pass_type_id = k.pass_type_id
       and (k.after is null or p.change_sequence > k.after)
-    offset 0) f`;
-
-/** Devices' lists looked up in one statement at most. */
-const MAX_BATCH = 100;
+    offset 0`,
+);
 
 @Injectable()
 export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepository {
@@ -41,11 +36,10 @@ export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepo
 
   constructor(private readonly orm: MikroORM) {
     super();
-    this.changedPasses = batchedOnPostgreSql(
-      orm,
-      { one: (key) => this.listChangedPassesOf(key), many: (keys) => this.listChangedPassesOfEach(keys) },
-      MAX_BATCH,
-    );
+    this.changedPasses = batchedOnPostgreSql(orm, {
+      one: (key) => this.listChangedPassesOf(key),
+      many: (keys) => this.listChangedPassesOfEach(keys),
+    });
   }
 
   /**

@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { PassTemplate } from '../../../domain/pass-template';
 import { PassTemplateRepository } from '../../../domain/ports/pass-template.repository';
 import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
-import { dateFromColumn, entityManagerFor, executeSqlInContext, findOneBySql, rowsForEachKey, saveDetached } from './mikro-orm-repository';
+import { dateFromColumn, eachKeySql, entityManagerFor, executeSqlInContext, findOneBySql, rowsForEachKey, saveDetached } from './mikro-orm-repository';
 
 /** Hydrated templates kept per repository, least recently used dropped first. */
 const TEMPLATES_KEPT = 64;
@@ -16,13 +16,11 @@ const VERSION_SQL = 'select updated_at from pass_templates where id = ?';
 const ACCOUNT_VERSION_SQL = `${VERSION_SQL} and account_id = ?`;
 
 /** The two above for each key of `rowsForEachKey` (PostgreSQL), a lookup in the primary key each. */
-const EACH_VERSION_SQL = `select k.key_index, f.updated_at from json_to_recordset(?::json) as k(key_index int, id int)
-  cross join lateral (select updated_at from pass_templates where id = k.id limit 1) f`;
-const EACH_ACCOUNT_VERSION_SQL = `select k.key_index, f.updated_at from json_to_recordset(?::json) as k(key_index int, id int, account_id int)
-  cross join lateral (select updated_at from pass_templates where id = k.id and account_id = k.account_id limit 1) f`;
-
-/** Versions looked up in one statement at most. */
-const MAX_BATCH = 100;
+const EACH_VERSION_SQL = eachKeySql('id int', 'select updated_at from pass_templates where id = k.id limit 1');
+const EACH_ACCOUNT_VERSION_SQL = eachKeySql(
+  'id int, account_id int',
+  'select updated_at from pass_templates where id = k.id and account_id = k.account_id limit 1',
+);
 
 /**
  * Templates by id are read by nearly every issue and every package build, and a template's row
@@ -41,22 +39,14 @@ export class MikroOrmPassTemplateRepository extends PassTemplateRepository {
 
   constructor(private readonly orm: MikroORM) {
     super();
-    this.versions = batchedOnPostgreSql(
-      orm,
-      {
-        one: async (id) => (await executeSqlInContext<TemplateVersionRow[]>(orm, VERSION_SQL, [id], 'all'))[0] ?? null,
-        many: (ids) => rowsForEachKey<TemplateVersionRow>(orm, EACH_VERSION_SQL, ids.map((id) => ({ id }))),
-      },
-      MAX_BATCH,
-    );
-    this.accountVersions = batchedOnPostgreSql(
-      orm,
-      {
-        one: async ([accountId, id]) => (await executeSqlInContext<TemplateVersionRow[]>(orm, ACCOUNT_VERSION_SQL, [id, accountId], 'all'))[0] ?? null,
-        many: (keys) => rowsForEachKey<TemplateVersionRow>(orm, EACH_ACCOUNT_VERSION_SQL, keys.map(([accountId, id]) => ({ id, account_id: accountId }))),
-      },
-      MAX_BATCH,
-    );
+    this.versions = batchedOnPostgreSql(orm, {
+      one: async (id) => (await executeSqlInContext<TemplateVersionRow[]>(orm, VERSION_SQL, [id], 'all'))[0] ?? null,
+      many: (ids) => rowsForEachKey<TemplateVersionRow>(orm, EACH_VERSION_SQL, ids.map((id) => ({ id }))),
+    });
+    this.accountVersions = batchedOnPostgreSql(orm, {
+      one: async ([accountId, id]) => (await executeSqlInContext<TemplateVersionRow[]>(orm, ACCOUNT_VERSION_SQL, [id, accountId], 'all'))[0] ?? null,
+      many: (keys) => rowsForEachKey<TemplateVersionRow>(orm, EACH_ACCOUNT_VERSION_SQL, keys.map(([accountId, id]) => ({ id, account_id: accountId }))),
+    });
   }
 
   async add(template: PassTemplate): Promise<PassTemplate> {

@@ -5,6 +5,7 @@ import { PassType } from '../../../domain/pass-type';
 import { PassTypeRepository } from '../../../domain/ports/pass-type.repository';
 import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
 import {
+  eachKeySql,
   entityManagerFor,
   executeSqlInContext,
   findEachBySql,
@@ -19,15 +20,9 @@ const BY_IDENTIFIER_SQL = 'select * from pass_types where pass_type_identifier =
 const ID_BY_IDENTIFIER_SQL = 'select id from pass_types where pass_type_identifier = ?';
 
 /** The three above for each key of `rowsForEachKey` (PostgreSQL), a lookup in a unique index each. */
-const EACH_BY_ID_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, id int)
-  cross join lateral (select * from pass_types where id = k.id limit 1) f`;
-const EACH_BY_IDENTIFIER_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, identifier text)
-  cross join lateral (select * from pass_types where pass_type_identifier = k.identifier limit 1) f`;
-const EACH_ID_BY_IDENTIFIER_SQL = `select k.key_index, f.id from json_to_recordset(?::json) as k(key_index int, identifier text)
-  cross join lateral (select id from pass_types where pass_type_identifier = k.identifier limit 1) f`;
-
-/** Keys looked up in one statement at most. */
-const MAX_BATCH = 100;
+const EACH_BY_ID_SQL = eachKeySql('id int', 'select * from pass_types where id = k.id limit 1');
+const EACH_BY_IDENTIFIER_SQL = eachKeySql('identifier text', 'select * from pass_types where pass_type_identifier = k.identifier limit 1');
+const EACH_ID_BY_IDENTIFIER_SQL = eachKeySql('identifier text', 'select id from pass_types where pass_type_identifier = k.identifier limit 1');
 
 /**
  * Every request of a device to the Wallet web service names its pass type by identifier, and every
@@ -42,16 +37,12 @@ export class MikroOrmPassTypeRepository extends PassTypeRepository {
 
   constructor(private readonly orm: MikroORM) {
     super();
-    this.byId = batchedOnPostgreSql(
-      orm,
-      {
-        one: (id) => findOneBySql(orm, PassType, BY_ID_SQL, [id]),
-        many: (ids) => findEachBySql(orm, PassType, EACH_BY_ID_SQL, ids.map((id) => ({ id }))),
-      },
-      MAX_BATCH,
-    );
-    this.byIdentifier = batchedOnPostgreSql(orm, { one: (key) => this.findOneByIdentifier(key), many: (keys) => this.findEachByIdentifier(keys) }, MAX_BATCH);
-    this.idByIdentifier = batchedOnPostgreSql(orm, { one: (key) => this.findOneId(key), many: (keys) => this.findEachId(keys) }, MAX_BATCH);
+    this.byId = batchedOnPostgreSql(orm, {
+      one: (id) => findOneBySql(orm, PassType, BY_ID_SQL, [id]),
+      many: (ids) => findEachBySql(orm, PassType, EACH_BY_ID_SQL, ids.map((id) => ({ id }))),
+    });
+    this.byIdentifier = batchedOnPostgreSql(orm, { one: (key) => this.findOneByIdentifier(key), many: (keys) => this.findEachByIdentifier(keys) });
+    this.idByIdentifier = batchedOnPostgreSql(orm, { one: (key) => this.findOneId(key), many: (keys) => this.findEachId(keys) });
   }
 
   async add(passType: PassType): Promise<PassType> {

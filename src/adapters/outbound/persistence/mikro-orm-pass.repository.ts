@@ -6,7 +6,7 @@ import { Pass } from '../../../domain/pass';
 import { PassRepository } from '../../../domain/ports/pass.repository';
 import { isPostgres } from './migrations/platform';
 import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
-import { entityManagerFor, executeSql, findEachBySql, findOneBySql, insertBySql, saveDetached, violatesUnique } from './mikro-orm-repository';
+import { eachKeySql, entityManagerFor, executeSql, findEachBySql, findOneBySql, insertBySql, saveDetached, violatesUnique } from './mikro-orm-repository';
 import { PassTemplate } from '../../../domain/pass-template';
 import { PASS_SERIAL_UNIQUE } from './schemas/pass.schema';
 
@@ -30,15 +30,18 @@ const BY_SERIAL_SQL = 'select * from passes where pass_type_id = ? and serial_nu
 const FOR_WALLET_SQL = 'select * from passes where pass_type_id = ? and serial_number = ? and issued_at is not null';
 
 /** The three above for each key of `findEachBySql` (PostgreSQL), a lookup in a unique index each. */
-const EACH_FOR_ACCOUNT_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, id int, account_id int)
-  cross join lateral (select * from passes where id = k.id and account_id = k.account_id and deleted_at is null limit 1) f`;
-const EACH_BY_SERIAL_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, pass_type_id int, serial text)
-  cross join lateral (select * from passes where pass_type_id = k.pass_type_id and serial_number = k.serial and deleted_at is null limit 1) f`;
-const EACH_FOR_WALLET_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, pass_type_id int, serial text)
-  cross join lateral (select * from passes where pass_type_id = k.pass_type_id and serial_number = k.serial and issued_at is not null limit 1) f`;
-
-/** Passes looked up in one statement at most. */
-const MAX_BATCH = 100;
+const EACH_FOR_ACCOUNT_SQL = eachKeySql(
+  'id int, account_id int',
+  'select * from passes where id = k.id and account_id = k.account_id and deleted_at is null limit 1',
+);
+const EACH_BY_SERIAL_SQL = eachKeySql(
+  'pass_type_id int, serial text',
+  'select * from passes where pass_type_id = k.pass_type_id and serial_number = k.serial and deleted_at is null limit 1',
+);
+const EACH_FOR_WALLET_SQL = eachKeySql(
+  'pass_type_id int, serial text',
+  'select * from passes where pass_type_id = k.pass_type_id and serial_number = k.serial and issued_at is not null limit 1',
+);
 
 type SerialKey = readonly [passTypeId: number, serialNumber: string];
 type AccountKey = readonly [accountId: number, id: number];
@@ -65,30 +68,18 @@ export class MikroOrmPassRepository extends PassRepository {
 
   constructor(private readonly orm: MikroORM) {
     super();
-    this.forAccount = batchedOnPostgreSql(
-      orm,
-      {
-        one: ([accountId, id]) => findOneBySql(orm, Pass, FOR_ACCOUNT_SQL, [id, accountId]),
-        many: (keys) => findEachBySql(orm, Pass, EACH_FOR_ACCOUNT_SQL, keys.map(([accountId, id]) => ({ id, account_id: accountId }))),
-      },
-      MAX_BATCH,
-    );
-    this.bySerial = batchedOnPostgreSql(
-      orm,
-      {
-        one: (key) => findOneBySql(orm, Pass, BY_SERIAL_SQL, key),
-        many: (keys) => findEachBySql(orm, Pass, EACH_BY_SERIAL_SQL, keys.map(([passTypeId, serial]) => ({ pass_type_id: passTypeId, serial }))),
-      },
-      MAX_BATCH,
-    );
-    this.forWallet = batchedOnPostgreSql(
-      orm,
-      {
-        one: (key) => findOneBySql(orm, Pass, FOR_WALLET_SQL, key),
-        many: (keys) => findEachBySql(orm, Pass, EACH_FOR_WALLET_SQL, keys.map(([passTypeId, serial]) => ({ pass_type_id: passTypeId, serial }))),
-      },
-      MAX_BATCH,
-    );
+    this.forAccount = batchedOnPostgreSql(orm, {
+      one: ([accountId, id]) => findOneBySql(orm, Pass, FOR_ACCOUNT_SQL, [id, accountId]),
+      many: (keys) => findEachBySql(orm, Pass, EACH_FOR_ACCOUNT_SQL, keys.map(([accountId, id]) => ({ id, account_id: accountId }))),
+    });
+    this.bySerial = batchedOnPostgreSql(orm, {
+      one: (key) => findOneBySql(orm, Pass, BY_SERIAL_SQL, key),
+      many: (keys) => findEachBySql(orm, Pass, EACH_BY_SERIAL_SQL, keys.map(([passTypeId, serial]) => ({ pass_type_id: passTypeId, serial }))),
+    });
+    this.forWallet = batchedOnPostgreSql(orm, {
+      one: (key) => findOneBySql(orm, Pass, FOR_WALLET_SQL, key),
+      many: (keys) => findEachBySql(orm, Pass, EACH_FOR_WALLET_SQL, keys.map(([passTypeId, serial]) => ({ pass_type_id: passTypeId, serial }))),
+    });
   }
 
   private handOut<T extends Pass | null>(pass: T): T {

@@ -111,9 +111,21 @@ function hydrating<T extends object>(orm: MikroORM, entityClass: EntityClass<T>)
 }
 
 /**
- * One statement for several keys (PostgreSQL; see `batchedOnPostgreSql`): `sql` takes the keys as
- * one JSON array of records, each with its `key_index`, and gives the rows of each key with that
- * `key_index`. The rows come back grouped in the keys' order; a key asked twice gets rows of its
+ * The statement of `rowsOfEachKey`: `subquery` run for each record of the JSON array, whose fields
+ * it reads as `k.<name>` (`keyColumns` declares them: `name type, …`). The subquery ends in `limit 1`
+ * (a row per key at most) or `offset 0`: either keeps it lateral, an index lookup per key as the
+ * single statement makes, where PostgreSQL pulls a plain subquery up into a join and may hash the
+ * keys and scan the table (it did for `pass_packages`).
+ */
+export function eachKeySql(keyColumns: string, subquery: string): string {
+  return `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, ${keyColumns})
+  cross join lateral (${subquery}) f`;
+}
+
+/**
+ * One statement for several keys (PostgreSQL; see `batchedOnPostgreSql`): `sql` (`eachKeySql`)
+ * takes the keys as one JSON array of records, each with its `key_index`, and gives the rows of
+ * each key with that `key_index`. The rows come back grouped in the keys' order; a key asked twice gets rows of its
  * own each time, as two statements would give.
  */
 export async function rowsOfEachKey<R extends object>(

@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { WalletPassIndex } from '../../../domain/ports/wallet-pass-index';
 import { WalletPassEntry } from '../../../domain/wallet-pass-entry';
 import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
-import { dateFromColumn, executeSqlInContext, rowsForEachKey } from './mikro-orm-repository';
+import { dateFromColumn, eachKeySql, executeSqlInContext, rowsForEachKey } from './mikro-orm-repository';
 
 type WalletPassKey = readonly [passTypeIdentifier: string, serialNumber: string];
 
@@ -28,18 +28,13 @@ const SELECT_ENTRY = `select p.id, p.pass_type_id, p.template_id, p.authenticati
 const FIND_SQL = `${SELECT_ENTRY}
   where pt.pass_type_identifier = ? and p.serial_number = ? and p.issued_at is not null`;
 
-/**
- * FIND_SQL for each key of `rowsForEachKey` (PostgreSQL). `limit 1` keeps the subquery a lateral
- * one, an index lookup per key as FIND_SQL makes; pulled up into a join, the planner may hash the
- * keys and scan every pass.
- */
-const FIND_MANY_SQL = `select k.key_index, f.* from json_to_recordset(?::json) as k(key_index int, identifier text, serial text)
-  cross join lateral (${SELECT_ENTRY}
+/** FIND_SQL for each key of `rowsForEachKey` (PostgreSQL). */
+const FIND_MANY_SQL = eachKeySql(
+  'identifier text, serial text',
+  `${SELECT_ENTRY}
     where pt.pass_type_identifier = k.identifier and p.serial_number = k.serial and p.issued_at is not null
-    limit 1) f`;
-
-/** Keys looked up in one statement at most (a row is about 150 bytes). */
-const MAX_BATCH = 100;
+    limit 1`,
+);
 
 /**
  * One parameterised statement over passes, their templates and pass types, answered from the
@@ -54,7 +49,7 @@ export class MikroOrmWalletPassIndex extends WalletPassIndex {
 
   constructor(private readonly orm: MikroORM) {
     super();
-    this.lookup = batchedOnPostgreSql(orm, { one: (key) => this.findOne(key), many: (keys) => this.findMany(keys) }, MAX_BATCH);
+    this.lookup = batchedOnPostgreSql(orm, { one: (key) => this.findOne(key), many: (keys) => this.findMany(keys) });
   }
 
   find(passTypeIdentifier: string, serialNumber: string): Promise<WalletPassEntry | null> {
