@@ -27,6 +27,27 @@ describe.each(databases)('MikroOrmPassPackageStore: %s', (_name, setup) => {
     }
   });
 
+  run('refuses only the package of a pass that does not exist among packages saved together', async () => {
+    const harness = await setup!();
+    try {
+      const store = storeOf(harness);
+      const owner = await anOwner(harness.repos);
+      const pass = await aStoredPass(harness.repos, owner.template, 'SN-1');
+
+      const results = await Promise.allSettled([
+        store.save(pass.id, 'version-1', Buffer.from('one')),
+        store.save(987654, 'version-1', Buffer.from('orphan')),
+        store.save(pass.id, 'version-2', Buffer.from('two')),
+      ]);
+
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await store.find(pass.id, 'version-1')).toBeNull();
+      expect((await store.find(pass.id, 'version-2'))?.toString()).toBe('two');
+    } finally {
+      await harness.teardown();
+    }
+  });
+
   run('refuses a package for a pass that does not exist, so a deleted pass leaves nothing behind', async () => {
     const harness = await setup!();
     try {

@@ -70,6 +70,18 @@ export function passPackageStoreContract(name: string, setup: HarnessSetup): voi
       expect((await store.find(passIds[1], 'version-1'))?.toString()).toBe('other pass');
     });
 
+    it('stores packages saved together, each under its own key, and of one pass the last saved', async () => {
+      await Promise.all([
+        store.save(passIds[0], 'version-1', Buffer.from('one')),
+        store.save(passIds[1], 'version-1', Buffer.from('other pass')),
+        store.save(passIds[0], 'version-2', Buffer.from('two')),
+      ]);
+
+      expect(await store.find(passIds[0], 'version-1')).toBeNull();
+      expect((await store.find(passIds[0], 'version-2'))?.toString()).toBe('two');
+      expect((await store.find(passIds[1], 'version-1'))?.toString()).toBe('other pass');
+    });
+
     it('lets several writers store the same pass at once without failing; one of them wins whole', async () => {
       const writes = Array.from({ length: 8 }, (_, index) => ({ key: `key-${index % 2}`, bytes: Buffer.from(`package ${index}`) }));
 

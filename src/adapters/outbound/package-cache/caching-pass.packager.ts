@@ -15,7 +15,8 @@ export interface PackageCacheOptions {
  * Stores of new packages that may be under way at once, waiting or running; more are left out
  * (see below). On SQLite the writes wait to travel to the background thread together
  * (BATCH_WINDOW_MS in sqlite-background-thread.ts), and at 64 a storm left some out whenever that
- * thread's checkpoint held them up.
+ * thread's checkpoint held them up; on PostgreSQL they wait to go as one statement
+ * (COLLECT_WRITES_MS in mikro-orm-pass-package.store.ts).
  */
 export const MAX_PENDING_WRITES = 128;
 

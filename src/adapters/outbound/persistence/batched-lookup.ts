@@ -14,8 +14,8 @@ export interface Lookups<K, V> {
  * Lookups of one kind that requests make in the same turn of the event loop, sent as one statement
  * when `alone()` says they may be. DataLoader collects them, without its cache (each request reads
  * what is committed now), and sends them from `setImmediate`: every request that Node parsed from
- * the sockets in that turn has asked by then, where its default (`process.nextTick`) would see one.
- * A batch of one goes as the single statement; a batch that fails is asked again key by key, so a
+ * the sockets in that turn has asked by then, where its default (`process.nextTick`) would see one
+ * (or after `collectForMs`, for writes: `batchedWritesOnPostgreSql`). A batch of one goes as the single statement; a batch that fails is asked again key by key, so a
  * key the database refuses fails its own request and no other.
  * @see https://github.com/graphql/dataloader#batch-scheduling
  */
@@ -26,11 +26,13 @@ export class BatchedLookup<K, V> {
     private readonly lookups: Lookups<K, V>,
     private readonly alone: () => boolean,
     maxBatchSize: number,
+    /** 0: the keys asked for in one turn of the event loop. */
+    collectForMs = 0,
   ) {
     this.loader = new DataLoader<K, V, K>((keys) => this.lookUp(keys), {
       cache: false,
       maxBatchSize,
-      batchScheduleFn: (send) => setImmediate(send),
+      batchScheduleFn: collectForMs > 0 ? (send) => setTimeout(send, collectForMs) : (send) => setImmediate(send),
     });
   }
 
@@ -43,7 +45,10 @@ export class BatchedLookup<K, V> {
     try {
       return await this.lookups.many(keys);
     } catch {
-      return Promise.all(keys.map((key) => this.lookups.one(key).catch((error: unknown) => asError(error))));
+      // One after another, in the order asked: of two writes of one row, the later one stays.
+      const answers: Array<V | Error> = [];
+      for (const key of keys) answers.push(await this.lookups.one(key).catch((error: unknown) => asError(error)));
+      return answers;
     }
   }
 }
@@ -59,8 +64,51 @@ const MAX_BATCH = 100;
  * transaction a lookup runs alone, in it: it must see the transaction's own writes.
  */
 export function batchedOnPostgreSql<K, V>(orm: MikroORM, lookups: Lookups<K, V>, maxBatchSize = MAX_BATCH): BatchedLookup<K, V> {
+  return new BatchedLookup(lookups, aloneUnlessPostgreSql(orm), maxBatchSize);
+}
+
+export interface Writes<R> {
+  /** One row, one statement: the only way on SQLite and in a transaction. */
+  one(row: R): Promise<void>;
+  /** Several rows in one statement. */
+  many(rows: readonly R[]): Promise<void>;
+}
+
+/**
+ * Writes batched on PostgreSQL as `batchedOnPostgreSql` batches lookups, for rows that no request
+ * waits for: a batch is collected for `collectForMs` rather than one turn of the event loop, since
+ * every statement outside a transaction commits, and each commit flushes PostgreSQL's WAL to disk
+ * and runs its foreign-key checks. The function returned writes one row and settles once it is
+ * written (or refused: a failed batch is written again row by row).
+ */
+export function batchedWritesOnPostgreSql<R>(
+  orm: MikroORM,
+  writes: Writes<R>,
+  maxBatchSize: number,
+  collectForMs: number,
+): (row: R) => Promise<void> {
+  const batched = new BatchedLookup<R, void>(
+    {
+      one: (row) => writes.one(row),
+      many: async (rows) => {
+        await writes.many(rows);
+        return rows.map(() => undefined);
+      },
+    },
+    aloneUnlessPostgreSql(orm),
+    maxBatchSize,
+    collectForMs,
+  );
+  return (row) => batched.find(row);
+}
+
+/**
+ * SQLite answers in the process, synchronously, for less than a batch would cost. Inside a
+ * transaction a statement runs alone, in it: a lookup must see the transaction's own writes.
+ */
+function aloneUnlessPostgreSql(orm: MikroORM): () => boolean {
   const postgreSql = isPostgres(orm.em.getPlatform());
-  return new BatchedLookup(lookups, () => !postgreSql || (orm.em.getContext(false) as SqlEntityManager).isInTransaction(), maxBatchSize);
+  return () => !postgreSql || (orm.em.getContext(false) as SqlEntityManager).isInTransaction();
 }
 
 function asError(error: unknown): Error {

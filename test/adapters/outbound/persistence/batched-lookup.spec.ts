@@ -1,5 +1,5 @@
 import { MikroOrmPassPackageStore } from '../../../../src/adapters/outbound/package-cache/mikro-orm-pass-package.store';
-import { BatchedLookup, batchedOnPostgreSql, type Lookups } from '../../../../src/adapters/outbound/persistence/batched-lookup';
+import { BatchedLookup, batchedOnPostgreSql, batchedWritesOnPostgreSql, type Lookups, type Writes } from '../../../../src/adapters/outbound/persistence/batched-lookup';
 import { anOwner, aStoredPass } from '../../../contracts/fixtures';
 import { postgres, sqlite, type RepositoryHarness } from '../../../contracts/harness';
 import { aRegistration } from '../../../support/builders';
@@ -21,6 +21,24 @@ function recordingLookups(refuse: ReadonlySet<number> = new Set()): Lookups<numb
     },
   };
 }
+
+/** Records every call; `refuse` makes a row fail (alone and in any batch holding it). */
+function recordingWrites(refuse: ReadonlySet<number> = new Set()): Writes<number> & { calls: Array<number | number[]> } {
+  const calls: Array<number | number[]> = [];
+  return {
+    calls,
+    one: async (row) => {
+      calls.push(row);
+      if (refuse.has(row)) throw new Error(`refused ${row}`);
+    },
+    many: async (rows) => {
+      calls.push([...rows]);
+      if (rows.some((row) => refuse.has(row))) throw new Error('refused the batch');
+    },
+  };
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('BatchedLookup', () => {
   it('asks for the keys of one turn of the event loop in one batch, and gives each caller its own answer', async () => {
@@ -85,6 +103,21 @@ describe('BatchedLookup', () => {
   });
 });
 
+describe('BatchedLookup collecting for a while', () => {
+  it('asks for the keys of several turns within that while in one batch', async () => {
+    const lookups = recordingLookups();
+    const lookup = new BatchedLookup(lookups, () => false, 100, 50);
+
+    const first = lookup.find(1);
+    await nextTurn();
+    await nextTurn();
+    const second = lookup.find(2);
+
+    expect(await Promise.all([first, second])).toEqual([2, 4]);
+    expect(lookups.calls).toEqual([[1, 2]]);
+  });
+});
+
 describe('batchedOnPostgreSql', () => {
   const postgresUrl = process.env.TEST_DATABASE_URL;
   const databases: Array<[string, (() => Promise<RepositoryHarness>) | null, boolean]> = [
@@ -111,6 +144,27 @@ describe('batchedOnPostgreSql', () => {
       await Promise.all([1, 2, 3].map((key) => lookup.find(key)));
 
       expect(lookups.calls).toEqual(batches ? [[1, 2, 3]] : [1, 2, 3]);
+    });
+
+    run(batches ? 'writes the rows of a while as one batch' : 'writes each row alone', async () => {
+      const writes = recordingWrites();
+      const write = batchedWritesOnPostgreSql(harness.orm!, writes, 100, 50);
+
+      const first = write(1);
+      await nextTurn();
+      await Promise.all([first, write(2)]);
+
+      expect(writes.calls).toEqual(batches ? [[1, 2]] : [1, 2]);
+    });
+
+    run('writes again row by row when a batch fails, so only the row that fails alone fails its caller', async () => {
+      const writes = recordingWrites(new Set([2]));
+      const write = batchedWritesOnPostgreSql(harness.orm!, writes, 100, 1);
+
+      const results = await Promise.allSettled([1, 2, 3].map((row) => write(row)));
+
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(writes.calls).toEqual(batches ? [[1, 2, 3], 1, 2, 3] : [1, 2, 3]);
     });
 
     run('sends each lookup alone inside a transaction, whose own writes it must see', async () => {
@@ -170,6 +224,7 @@ describe('batchedOnPostgreSql', () => {
           Promise.all([null, 0, null].map((after, index) => repos.registrations.listChangedPasses(['device-a', 'device-a', 'device-b'][index], owner.passType.id, after))),
         ),
         packages: await statementsFor(() => Promise.all(passes.map((pass) => store.find(pass.id, 'key-1')))),
+        storedPackages: await statementsFor(() => Promise.all(passes.map((pass) => store.save(pass.id, 'key-2', Buffer.from('package 2'))))),
         passTypesById: await statementsFor(() => Promise.all([owner.passType.id, owner.passType.id + 1].map((id) => repos.passTypes.findById(id)))),
         accountPasses: await statementsFor(() => Promise.all(passes.map((pass) => repos.passes.findForAccount(owner.account.id, pass.id)))),
         passesBySerial: await statementsFor(() => Promise.all(serials.map((serial) => repos.passes.findBySerialNumber(owner.passType.id, serial)))),
@@ -188,6 +243,7 @@ describe('batchedOnPostgreSql', () => {
         templates: 1,
         lists: 1,
         packages: 1,
+        storedPackages: 1,
         passTypesById: 1,
         accountPasses: 1,
         passesBySerial: 1,
