@@ -15,8 +15,9 @@ export interface Lookups<K, V> {
  * when `alone()` says they may be. DataLoader collects them, without its cache (each request reads
  * what is committed now), and sends them from `setImmediate`: every request that Node parsed from
  * the sockets in that turn has asked by then, where its default (`process.nextTick`) would see one
- * (or after `collectForMs`, for writes: `batchedWritesOnPostgreSql`). A batch of one goes as the single statement; a batch that fails is asked again key by key, so a
- * key the database refuses fails its own request and no other.
+ * (or after `collectForMs`, for writes: `batchedWritesOnPostgreSql`). A batch of one goes as the
+ * single statement; a batch that fails is asked again key by key, so a key the database refuses
+ * fails its own request and no other.
  * @see https://github.com/graphql/dataloader#batch-scheduling
  */
 export class BatchedLookup<K, V> {
@@ -77,8 +78,8 @@ export interface Writes<R> {
 /**
  * Writes batched on PostgreSQL as `batchedOnPostgreSql` batches lookups, for rows that no request
  * waits for: a batch is collected for `collectForMs` rather than one turn of the event loop, since
- * every statement outside a transaction commits, and each commit flushes PostgreSQL's WAL to disk
- * and runs its foreign-key checks. The function returned writes one row and settles once it is
+ * every statement outside a transaction is a commit of its own, and each commit waits for
+ * PostgreSQL to flush its WAL to disk. The function returned writes one row and settles once it is
  * written (or refused: a failed batch is written again row by row).
  */
 export function batchedWritesOnPostgreSql<R>(

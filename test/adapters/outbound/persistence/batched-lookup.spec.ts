@@ -22,18 +22,16 @@ function recordingLookups(refuse: ReadonlySet<number> = new Set()): Lookups<numb
   };
 }
 
-/** Records every call; `refuse` makes a row fail (alone and in any batch holding it). */
+/** `recordingLookups` as writes: the same calls recorded, the same rows refused. */
 function recordingWrites(refuse: ReadonlySet<number> = new Set()): Writes<number> & { calls: Array<number | number[]> } {
-  const calls: Array<number | number[]> = [];
+  const lookups = recordingLookups(refuse);
   return {
-    calls,
+    calls: lookups.calls,
     one: async (row) => {
-      calls.push(row);
-      if (refuse.has(row)) throw new Error(`refused ${row}`);
+      await lookups.one(row);
     },
     many: async (rows) => {
-      calls.push([...rows]);
-      if (rows.some((row) => refuse.has(row))) throw new Error('refused the batch');
+      await lookups.many(rows);
     },
   };
 }
