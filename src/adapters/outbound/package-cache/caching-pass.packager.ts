@@ -17,7 +17,8 @@ export interface PackageCacheOptions {
  * (BATCH_WINDOW_MS in sqlite-background-thread.ts), and at 64 a storm left some out whenever that
  * thread's checkpoint held them up. On PostgreSQL they wait to go as one statement
  * (COLLECT_WRITES_MS in mikro-orm-pass-package.store.ts), and at 128 three of thirteen storms
- * measured that way left 4, 11 and 17 of their 10,000 out. 256 packages of 28 KiB are 7 MiB, most of them also held by the memory tier.
+ * measured that way left 4, 11 and 17 of their 10,000 out. 256 packages of 28 KiB are 7 MiB, most
+ * of them also held by the memory tier.
  */
 export const MAX_PENDING_WRITES = 256;
 
