@@ -10,6 +10,16 @@ export interface Lookups<K, V> {
   many(keys: readonly K[]): Promise<V[]>;
 }
 
+export interface BatchOptions {
+  /** How long a batch collects keys; 0 (the default): those asked for in one turn of the event loop. */
+  collectForMs?: number;
+  /**
+   * After a failed batch, ask key by key one after another, in the order asked, rather than all at
+   * once: of two writes of one row the later one must stay.
+   */
+  retryInOrder?: boolean;
+}
+
 /**
  * Lookups of one kind that requests make in the same turn of the event loop, sent as one statement
  * when `alone()` says they may be. DataLoader collects them, without its cache (each request reads
@@ -27,9 +37,9 @@ export class BatchedLookup<K, V> {
     private readonly lookups: Lookups<K, V>,
     private readonly alone: () => boolean,
     maxBatchSize: number,
-    /** 0: the keys asked for in one turn of the event loop. */
-    collectForMs = 0,
+    private readonly options: BatchOptions = {},
   ) {
+    const collectForMs = options.collectForMs ?? 0;
     this.loader = new DataLoader<K, V, K>((keys) => this.lookUp(keys), {
       cache: false,
       maxBatchSize,
@@ -46,9 +56,10 @@ export class BatchedLookup<K, V> {
     try {
       return await this.lookups.many(keys);
     } catch {
-      // One after another, in the order asked: of two writes of one row, the later one stays.
+      const one = (key: K) => this.lookups.one(key).catch((error: unknown) => asError(error));
+      if (!this.options.retryInOrder) return Promise.all(keys.map(one));
       const answers: Array<V | Error> = [];
-      for (const key of keys) answers.push(await this.lookups.one(key).catch((error: unknown) => asError(error)));
+      for (const key of keys) answers.push(await one(key));
       return answers;
     }
   }
@@ -80,7 +91,7 @@ export interface Writes<R> {
  * waits for: a batch is collected for `collectForMs` rather than one turn of the event loop, since
  * every statement outside a transaction is a commit of its own, and each commit waits for
  * PostgreSQL to flush its WAL to disk. The function returned writes one row and settles once it is
- * written (or refused: a failed batch is written again row by row).
+ * written (or refused: a failed batch is written again row by row, in the order asked).
  */
 export function batchedWritesOnPostgreSql<R>(
   orm: MikroORM,
@@ -98,7 +109,7 @@ export function batchedWritesOnPostgreSql<R>(
     },
     aloneUnlessPostgreSql(orm),
     maxBatchSize,
-    collectForMs,
+    { collectForMs, retryInOrder: true },
   );
   return (row) => batched.find(row);
 }

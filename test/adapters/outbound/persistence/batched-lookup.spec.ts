@@ -101,10 +101,45 @@ describe('BatchedLookup', () => {
   });
 });
 
+describe('BatchedLookup asking again after a failed batch', () => {
+  /** Each key's lookup takes a turn of the event loop; `events` shows which overlapped. */
+  function slowLookups(): Lookups<number, number> & { events: string[] } {
+    const events: string[] = [];
+    return {
+      events,
+      one: async (key) => {
+        events.push(`start ${key}`);
+        await nextTurn();
+        events.push(`end ${key}`);
+        return key;
+      },
+      many: async () => {
+        throw new Error('refused the batch');
+      },
+    };
+  }
+
+  it('asks for every key at once', async () => {
+    const lookups = slowLookups();
+    const lookup = new BatchedLookup(lookups, () => false, 100);
+
+    expect(await Promise.all([1, 2].map((key) => lookup.find(key)))).toEqual([1, 2]);
+    expect(lookups.events).toEqual(['start 1', 'start 2', 'end 1', 'end 2']);
+  });
+
+  it('asks key after key, in the order asked, when told to (writes)', async () => {
+    const lookups = slowLookups();
+    const lookup = new BatchedLookup(lookups, () => false, 100, { retryInOrder: true });
+
+    expect(await Promise.all([1, 2].map((key) => lookup.find(key)))).toEqual([1, 2]);
+    expect(lookups.events).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+  });
+});
+
 describe('BatchedLookup collecting for a while', () => {
   it('asks for the keys of several turns within that while in one batch', async () => {
     const lookups = recordingLookups();
-    const lookup = new BatchedLookup(lookups, () => false, 100, 50);
+    const lookup = new BatchedLookup(lookups, () => false, 100, { collectForMs: 50 });
 
     const first = lookup.find(1);
     await nextTurn();
