@@ -14,16 +14,17 @@ interface ChangedPassRow {
   change_sequence: number | string;
 }
 
-const CHANGED_PASSES_SQL = `select p.serial_number, p.change_sequence
-  from device_registrations r join passes p on p.id = r.pass_id
+const SELECT_CHANGED_PASSES = `select p.serial_number, p.change_sequence
+  from device_registrations r join passes p on p.id = r.pass_id`;
+
+const CHANGED_PASSES_SQL = `${SELECT_CHANGED_PASSES}
   where r.device_library_identifier = ? and p.pass_type_id = ?`;
 const CHANGED_PASSES_AFTER_SQL = `${CHANGED_PASSES_SQL} and p.change_sequence > ?`;
 
 /** CHANGED_PASSES_SQL for each key of `rowsOfEachKey` (PostgreSQL), `after` null for none. */
 const EACH_CHANGED_PASSES_SQL = eachKeySql(
   'device text, pass_type_id int, after bigint',
-  `select p.serial_number, p.change_sequence
-    from device_registrations r join passes p on p.id = r.pass_id
+  `${SELECT_CHANGED_PASSES}
     where r.device_library_identifier = k.device and p.pass_type_id = k.pass_type_id
       and (k.after is null or p.change_sequence > k.after)
     offset 0`,

@@ -125,8 +125,8 @@ export function eachKeySql(keyColumns: string, subquery: string): string {
 /**
  * One statement for several keys (PostgreSQL; see `batchedOnPostgreSql`): `sql` (`eachKeySql`)
  * takes the keys as one JSON array of records, each with its `key_index`, and gives the rows of
- * each key with that `key_index`. The rows come back grouped in the keys' order; a key asked twice gets rows of its
- * own each time, as two statements would give.
+ * each key with that `key_index`. The rows come back grouped in the keys' order; a key asked twice
+ * gets rows of its own each time, as two statements would give.
  */
 export async function rowsOfEachKey<R extends object>(
   orm: MikroORM,
