@@ -63,6 +63,11 @@ const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 
 // CI, which ended the thread. The setup is tried again until SETUP_TIMEOUT_MS instead.
 for (const deadline = Date.now() + ${SETUP_TIMEOUT_MS}; ; ) {
   try {
+    // The file may not be in WAL mode yet (a new, empty file the service's connection has not set
+    // up), and a connection that only checkpoints never reads the header that would tell it later:
+    // its checkpoints answered "not in WAL mode" (-1) for the whole of a test under load. So it
+    // sets the mode the service's connection sets; on a file already in WAL mode that only reads it.
+    db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     // Only the statements this worker runs: no page of a stored package is read here again.

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -89,6 +89,31 @@ describe('SqliteBackgroundThread (through the SQLite connection)', () => {
       await expect(thread.stop()).resolves.toBeUndefined();
     } finally {
       warn.mockRestore();
+    }
+  });
+
+  it('checkpoints a file that was not yet in WAL mode when it opened it', async () => {
+    const file = join(directory, 'passgate.sqlite');
+    // Empty, as the service's configuration creates it before its own connection sets WAL mode up.
+    writeFileSync(file, '');
+    const thread = SqliteBackgroundThread.start(file, new SqliteWriterLock());
+    const service = new BetterSqlite3(file);
+    try {
+      // Once this has run the thread is set up, before the service's connection has set anything.
+      await thread.run('create table blobs (id integer primary key, data blob not null)', []);
+      service.pragma('journal_mode = WAL');
+      const insert = service.prepare('insert into blobs (id, data) values (?, ?)');
+      for (let id = 0; id < 10; id += 1) insert.run(id, Buffer.alloc(32 * 1024, id));
+
+      let size = statSync(file).size;
+      for (let waited = 0; size < 10 * 32 * 1024 && waited < 5_000; waited += 50) {
+        await sleep(50);
+        size = statSync(file).size;
+      }
+      expect(size).toBeGreaterThanOrEqual(10 * 32 * 1024);
+    } finally {
+      await thread.stop();
+      service.close();
     }
   });
 
