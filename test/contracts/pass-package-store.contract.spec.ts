@@ -1,6 +1,6 @@
 import { PassPackageStore } from '../../src/adapters/outbound/package-cache/pass-package-store';
 import { implementations, runContract } from './harness';
-import { anOwner, aStoredPass } from './fixtures';
+import { anOwner, aStoredPass, aStoredTemplate } from './fixtures';
 import { passPackageStoreContract, storeOf } from './pass-package-store.contract';
 
 runContract(passPackageStoreContract);
@@ -55,6 +55,24 @@ describe.each(databases)('MikroOrmPassPackageStore: %s', (_name, setup) => {
       await expect(storeOf(harness).save(987654, 'key', Buffer.from('package'))).rejects.toMatchObject({
         message: expect.stringMatching(/foreign key/i),
       });
+    } finally {
+      await harness.teardown();
+    }
+  });
+
+  run("deletes a template's files with the template", async () => {
+    const harness = await setup!();
+    try {
+      const store = storeOf(harness);
+      const owner = await anOwner(harness.repos);
+      const template = await aStoredTemplate(harness.repos, owner);
+      await store.saveFiles(template.id, new Map([['d-logo', Buffer.from('logo')]]));
+      await store.saveFiles(owner.template.id, new Map([['d-logo', Buffer.from('logo')]]));
+
+      await harness.repos.templates.remove(template);
+
+      expect((await store.findFiles(template.id, ['d-logo'])).size).toBe(0);
+      expect((await store.findFiles(owner.template.id, ['d-logo'])).size).toBe(1);
     } finally {
       await harness.teardown();
     }

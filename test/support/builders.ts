@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Account } from '../../src/domain/account';
 import { DeviceRegistration } from '../../src/domain/device-registration';
 import { emptyFields, type FieldDefinition } from '../../src/domain/fields';
@@ -18,6 +19,11 @@ export const PNG_1X1 = new Uint8Array(
 /** The 1×1 PNG with extra bytes after IEND, so each call gives different content with the same signature. */
 export function aPng(marker = 0): Uint8Array {
   return new Uint8Array([...PNG_1X1, marker & 0xff, (marker >> 8) & 0xff, 0x00, 0xff]);
+}
+
+/** A PNG of `size` bytes, as large as a real icon or logo: the 1×1 image with random bytes after its IEND. */
+export function aLargePng(size: number): Buffer {
+  return Buffer.concat([PNG_1X1, randomBytes(size - PNG_1X1.length)]);
 }
 
 export function aField(key: string, overrides: Partial<FieldDefinition> = {}): FieldDefinition {

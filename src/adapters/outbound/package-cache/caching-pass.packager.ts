@@ -1,5 +1,7 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { PackageInput, PackageVersion, packageVersionOf, PassPackager } from '../../../domain/ports/pass-packager';
+import type { PassTemplate } from '../../../domain/pass-template';
+import { compactPackage, cutFileDigests, expandPackage, sharedFilesOf, type SharedFile } from './compact-package';
 import { packageCacheKey } from './package-cache-key';
 import { PackageLru } from './package-lru';
 import type { PassPackageStore } from './pass-package-store';
@@ -26,10 +28,22 @@ export const MAX_PENDING_WRITES = 256;
 const MAX_REMEMBERED_MISSES = 1_024;
 
 /**
+ * Memory for the template files that packages in memory and in the store leave out
+ * (compactPackage): the seed pass's four images are 23 KiB, so 8 MiB holds those of hundreds of
+ * templates. A file evicted is read from the store again when a package needs it.
+ */
+export const FILE_MEMORY_MAX_BYTES = 8 * 1024 * 1024;
+
+/** Templates whose files this process stored, remembered so that each version's are stored once. */
+const MAX_REMEMBERED_TEMPLATES = 1_024;
+
+/**
  * Builds each pass version's package once and serves it from cache afterwards: a bounded LRU in
  * memory in front of a store shared by every instance (the database), in front of the real
  * packager. Concurrent requests for the same package in this process wait for one build (a
- * template change makes every device ask for its pass within seconds).
+ * template change makes every device ask for its pass within seconds). Both tiers hold packages
+ * without their template's images (compactPackage), which are kept once per template and put back
+ * when a package is served; a package whose images are gone counts as never built.
  *
  * The store is a cache, not a record. A new package is served as soon as it is signed and
  * written to the store in the background, so a device does not wait for a database commit; at
@@ -41,6 +55,10 @@ const MAX_REMEMBERED_MISSES = 1_024;
 export class CachingPassPackager extends PassPackager implements OnModuleDestroy {
   private readonly logger = new Logger('PackageCache');
   private readonly memory: PackageLru;
+  /** Template files by `${templateId}:${digest}`. */
+  private readonly fileMemory = new PackageLru<string>(FILE_MEMORY_MAX_BYTES);
+  /** Template id → its version whose files were stored, and that write. */
+  private readonly storedFiles = new Map<number, { version: string; write: Promise<void> }>();
   private readonly building = new Map<string, Promise<Buffer>>();
   private readonly writes = new Set<Promise<void>>();
   /** See findBuilt; oldest first (a Set keeps insertion order). */
@@ -81,9 +99,9 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
     if (typeof input.pass.id !== 'number') return this.packager.package(input);
     const version = packageVersionOf(input);
     const cacheKey = packageCacheKey(version, this.options.webServiceUrl);
-    const cached = this.memory.get(version.passId, cacheKey);
-    if (cached !== undefined) return cached;
-    return this.once(cacheKey, () => this.load(version.passId, cacheKey, input));
+    const cached = await this.fromMemory(version, cacheKey);
+    if (cached !== null) return cached;
+    return this.once(cacheKey, () => this.load(version, cacheKey, input));
   }
 
   /**
@@ -94,11 +112,11 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
    */
   override async findBuilt(version: PackageVersion): Promise<Buffer | null> {
     const cacheKey = packageCacheKey(version, this.options.webServiceUrl);
-    const cached = this.memory.get(version.passId, cacheKey);
-    if (cached !== undefined) return cached;
+    const cached = await this.fromMemory(version, cacheKey);
+    if (cached !== null) return cached;
     const building = this.building.get(cacheKey);
     if (building !== undefined) return building;
-    const stored = await this.fromStoreIntoMemory(version.passId, cacheKey);
+    const stored = await this.fromStoreIntoMemory(version, cacheKey);
     if (stored === null && this.store !== null) this.rememberStoreMiss(cacheKey);
     return stored;
   }
@@ -119,38 +137,76 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
     return pending;
   }
 
-  private async load(passId: number, cacheKey: string, input: PackageInput): Promise<Buffer> {
-    const stored = this.storeMisses.delete(cacheKey) ? null : await this.fromStoreIntoMemory(passId, cacheKey);
+  private async load(version: PackageVersion, cacheKey: string, input: PackageInput): Promise<Buffer> {
+    const stored = this.storeMisses.delete(cacheKey) ? null : await this.fromStoreIntoMemory(version, cacheKey);
     if (stored !== null) return stored;
     const bytes = await this.packager.package(input);
-    this.memory.set(passId, cacheKey, bytes);
-    this.toStore(passId, cacheKey, bytes);
+    const files = sharedFilesOf(input.template);
+    for (const file of files) this.rememberFile(version.templateId, file.digest, file.bytes);
+    const compact = compactPackage(bytes, files);
+    this.memory.set(version.passId, cacheKey, compact);
+    this.toStore(version.passId, cacheKey, compact, compact === bytes ? null : { template: input.template, files });
     return bytes;
   }
 
-  private async fromStoreIntoMemory(passId: number, cacheKey: string): Promise<Buffer | null> {
-    const stored = await this.fromStore(passId, cacheKey);
-    if (stored !== null) this.memory.set(passId, cacheKey, stored);
-    return stored;
+  private async fromMemory(version: PackageVersion, cacheKey: string): Promise<Buffer | null> {
+    const compact = this.memory.get(version.passId, cacheKey);
+    return compact === undefined ? null : this.expand(version, compact);
   }
 
-  private async fromStore(passId: number, cacheKey: string): Promise<Buffer | null> {
+  private async fromStoreIntoMemory(version: PackageVersion, cacheKey: string): Promise<Buffer | null> {
     if (this.store === null) return null;
     try {
-      return await this.store.find(passId, cacheKey);
+      const compact = await this.store.find(version.passId, cacheKey);
+      const stored = compact === null ? null : await this.expand(version, compact);
+      if (stored !== null) this.memory.set(version.passId, cacheKey, compact!);
+      return stored;
     } catch (error) {
-      this.logger.warn(`Stored package of pass ${passId} could not be read, building it: ${(error as Error).message}`);
+      this.logger.warn(`Stored package of pass ${version.passId} could not be read, building it: ${(error as Error).message}`);
       return null;
     }
   }
 
-  private toStore(passId: number, cacheKey: string, bytes: Buffer): void {
+  /** The whole package, its template's files read from the store when memory lacks them; null when they are gone. */
+  private async expand(version: PackageVersion, compact: Buffer): Promise<Buffer | null> {
+    const digests = cutFileDigests(compact);
+    if (digests.length === 0) return compact;
+    const files = new Map<string, Uint8Array>();
+    const missing: string[] = [];
+    for (const digest of digests) {
+      const bytes = this.fileMemory.get(fileKey(version.templateId, digest), digest);
+      if (bytes === undefined) missing.push(digest);
+      else files.set(digest, bytes);
+    }
+    if (missing.length > 0 && this.store !== null) {
+      for (const [digest, bytes] of await this.store.findFiles(version.templateId, missing)) {
+        this.rememberFile(version.templateId, digest, bytes);
+        files.set(digest, bytes);
+      }
+    }
+    return expandPackage(compact, (digest) => files.get(digest));
+  }
+
+  private rememberFile(templateId: number, digest: string, bytes: Uint8Array): void {
+    const key = fileKey(templateId, digest);
+    if (this.fileMemory.get(key, digest) !== undefined) return;
+    // A copy, so that the memory kept is the file's own and not a larger buffer it is a view of.
+    this.fileMemory.set(key, digest, Buffer.from(bytes));
+  }
+
+  /**
+   * Stores the package after its template's files, which a compact package needs back; those are
+   * stored once per template version by this process (a write that failed is tried again).
+   */
+  private toStore(passId: number, cacheKey: string, bytes: Buffer, cut: { template: PassTemplate; files: SharedFile[] } | null): void {
     if (this.store === null) return;
+    const store = this.store;
     if (this.writes.size >= MAX_PENDING_WRITES) {
       this.skippedWrites += 1;
       return;
     }
-    const write = this.store.save(passId, cacheKey, bytes).then(
+    const filesStored = cut === null ? Promise.resolve() : this.storeFiles(cut.template, cut.files);
+    const write = filesStored.then(() => store.save(passId, cacheKey, bytes)).then(
       () => undefined,
       (error: unknown) => {
         // Also when the pass was deleted meanwhile (its row is gone, so is the foreign key's target).
@@ -160,4 +216,22 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
     this.writes.add(write);
     void write.finally(() => this.writes.delete(write));
   }
+
+  private storeFiles(template: PassTemplate, files: readonly SharedFile[]): Promise<void> {
+    const version = `${template.updatedAt.getTime()}:${files.map((file) => file.digest).join(',')}`;
+    const stored = this.storedFiles.get(template.id);
+    if (stored !== undefined && stored.version === version) return stored.write;
+    const write = this.store!.saveFiles(template.id, new Map(files.map((file) => [file.digest, file.bytes])));
+    this.storedFiles.delete(template.id);
+    if (this.storedFiles.size >= MAX_REMEMBERED_TEMPLATES) this.storedFiles.delete(this.storedFiles.keys().next().value!);
+    this.storedFiles.set(template.id, { version, write });
+    write.catch(() => {
+      if (this.storedFiles.get(template.id)?.write === write) this.storedFiles.delete(template.id);
+    });
+    return write;
+  }
+}
+
+function fileKey(templateId: number, digest: string): string {
+  return `${templateId}:${digest}`;
 }

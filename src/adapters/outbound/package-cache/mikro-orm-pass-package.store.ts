@@ -12,6 +12,24 @@ function savePackagesSql(rows: number): string {
   set "cache_key" = excluded."cache_key", "bytes" = excluded."bytes", "created_at" = excluded."created_at"`;
 }
 
+/** Files of one template, read only when the memory tier lacks them (a few per template version). */
+function findFilesSql(digests: number): string {
+  return `select "digest", "bytes" from "pass_package_files" where "template_id" = ? and "digest" in (${placeholders(digests)})`;
+}
+
+function saveFilesSql(files: number): string {
+  return `insert into "pass_package_files" ("template_id", "digest", "bytes", "created_at") values ${Array.from({ length: files }, () => '(?, ?, ?, ?)').join(', ')}
+  on conflict ("template_id", "digest") do nothing`;
+}
+
+function forgetOtherFilesSql(files: number): string {
+  return `delete from "pass_package_files" where "template_id" = ? and "digest" not in (${placeholders(files)})`;
+}
+
+function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}
+
 const FIND_PACKAGE_SQL = 'select "bytes" from "pass_packages" where "pass_id" = ? and "cache_key" = ?';
 
 /** FIND_PACKAGE_SQL for each key of `rowsForEachKey` (PostgreSQL). */
@@ -92,6 +110,30 @@ export class MikroOrmPassPackageStore extends PassPackageStore {
     const createdAt = this.orm.em.getPlatform().processDateProperty(new Date());
     const params = [...row, createdAt];
     await (runOffEventLoop(this.orm, SAVE_PACKAGE_SQL, params) ?? executeSqlInContext(this.orm, SAVE_PACKAGE_SQL, params, 'run'));
+  }
+
+  async findFiles(templateId: number, digests: readonly string[]): Promise<Map<string, Buffer>> {
+    const found = new Map<string, Buffer>();
+    if (digests.length === 0) return found;
+    const rows = await executeSqlInContext<Array<{ digest: string; bytes: Buffer }>>(this.orm, findFilesSql(digests.length), [templateId, ...digests], 'all');
+    for (const row of rows) found.set(row.digest, row.bytes);
+    return found;
+  }
+
+  /**
+   * The new files first, then the others forgotten, so that a reader never misses a file of the
+   * current version; an instance storing an earlier version's files at the same time can only make
+   * some packages be signed again.
+   */
+  async saveFiles(templateId: number, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    const createdAt = this.orm.em.getPlatform().processDateProperty(new Date());
+    const digests = [...files.keys()];
+    if (digests.length > 0) {
+      const params = [...files].flatMap(([digest, bytes]) => [templateId, digest, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), createdAt]);
+      await executeSqlInContext(this.orm, saveFilesSql(digests.length), params, 'run');
+    }
+    const forget = digests.length > 0 ? forgetOtherFilesSql(digests.length) : 'delete from "pass_package_files" where "template_id" = ?';
+    await executeSqlInContext(this.orm, forget, [templateId, ...digests], 'run');
   }
 
   /** PostgreSQL; one row per pass, the last one, as one statement after another would leave it. */

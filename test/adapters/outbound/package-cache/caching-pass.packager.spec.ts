@@ -6,7 +6,9 @@ import { loadAppConfig } from '../../../../src/config/app-config';
 import { packageVersionOf, type PackageInput } from '../../../../src/domain/ports/pass-packager';
 import { implementations } from '../../../contracts/harness';
 import { InMemoryPassPackageStore } from '../../../fakes/in-memory-pass-package.store';
-import { aPass, anAccount, aPassType, aTemplate } from '../../../support/builders';
+import { aLargePng, aPass, anAccount, aPassType, aTemplate } from '../../../support/builders';
+import { cutFileDigests } from '../../../../src/adapters/outbound/package-cache/compact-package';
+import { packageCacheKey } from '../../../../src/adapters/outbound/package-cache/package-cache-key';
 import { opensslVerify, unzipPkpass } from '../../../support/pkpass';
 import { NOW, packageInput } from '../../../support/signing-fixtures';
 import { TEST_PASS_TYPE_IDENTIFIER, TEST_TEAM_IDENTIFIER, ThrowawayCerts, throwawayCerts } from '../../../support/throwaway-certs';
@@ -212,6 +214,106 @@ describe('CachingPassPackager', () => {
     expect(builds).toHaveBeenCalledTimes(2);
   });
 
+  describe('with images as large as real ones', () => {
+    const images = { 'icon.png': aLargePng(1448), 'icon@2x.png': aLargePng(4884), 'logo.png': aLargePng(8526), 'logo@2x.png': aLargePng(8914) };
+    const inputFor = (passId: number): PackageInput => {
+      const input = packageInput(certs.material);
+      input.template.images = images;
+      input.pass.id = passId;
+      return input;
+    };
+
+    it("keeps the template's images once: memory and the store hold each package without them and serve it whole", async () => {
+      const packager = cachingPackager();
+      const inputs = [21, 22, 23].map(inputFor);
+
+      const built = await Promise.all(inputs.map((input) => packager.package(input)));
+      await packager.whenStored();
+
+      const stored = inputs.map((input) => store.rows.get(input.pass.id)!.bytes);
+      expect(stored.every((bytes, index) => bytes.length < built[index].length - 23_000)).toBe(true);
+      expect(stored.every((bytes) => cutFileDigests(bytes).length === 4)).toBe(true);
+      expect([...store.files.get(inputs[0].template.id)!.keys()].sort()).toEqual(cutFileDigests(stored[0]).sort());
+      expect(packager.memoryUsage.bytes).toBe(stored.reduce((sum, bytes) => sum + bytes.length, 0));
+      const again = await packager.package(inputs[1]);
+      expect(again.equals(built[1])).toBe(true);
+      expect(opensslVerify(unzipPkpass(again), certs.caFile).ok).toBe(true);
+
+      const restarted = cachingPackager();
+      const served = await Promise.all(inputs.map((input) => restarted.findBuilt(packageVersionOf(input))));
+      expect(served.every((bytes, index) => bytes!.equals(built[index]))).toBe(true);
+      expect(builds).toHaveBeenCalledTimes(3);
+      expect(store.fileReads).toBeLessThanOrEqual(3);
+      const fileReads = store.fileReads;
+      await restarted.package(inputs[0]);
+      expect(store.fileReads).toBe(fileReads);
+    });
+
+    it('stores the template files once per template version, before any package that needs them', async () => {
+      const saveFiles = jest.spyOn(store, 'saveFiles');
+      const save = jest.spyOn(store, 'save');
+      const packager = cachingPackager();
+
+      await Promise.all([31, 32, 33].map((passId) => packager.package(inputFor(passId))));
+      await packager.whenStored();
+      const changed = inputFor(34);
+      changed.template.updatedAt = new Date(NOW.getTime() + 1000);
+      await packager.package(changed);
+      await packager.whenStored();
+
+      expect(saveFiles).toHaveBeenCalledTimes(2);
+      expect(save).toHaveBeenCalledTimes(4);
+      expect(saveFiles.mock.invocationCallOrder[0]).toBeLessThan(save.mock.invocationCallOrder[0]);
+    });
+
+    it('does not store a package whose files could not be stored, and tries the files again with the next one', async () => {
+      const warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      jest.spyOn(store, 'saveFiles').mockRejectedValueOnce(new Error('database is down'));
+      const packager = cachingPackager();
+      try {
+        await packager.package(inputFor(41));
+        await packager.whenStored();
+        await packager.package(inputFor(42));
+        await packager.whenStored();
+
+        expect(store.rows.has(41)).toBe(false);
+        expect(store.rows.has(42)).toBe(true);
+        expect(warnings.mock.calls.map(([message]) => String(message))).toEqual([expect.stringMatching(/pass 41 could not be stored: database is down/)]);
+      } finally {
+        warnings.mockRestore();
+      }
+    });
+
+    it('signs again a stored package whose template files are gone', async () => {
+      const input = inputFor(51);
+      const first = cachingPackager();
+      await first.package(input);
+      await first.whenStored();
+      store.files.clear();
+
+      const restarted = cachingPackager();
+      expect(await restarted.findBuilt(packageVersionOf(input))).toBeNull();
+      const rebuilt = await restarted.package(input);
+
+      expect(builds).toHaveBeenCalledTimes(2);
+      expect(store.files.size).toBe(1);
+      expect(opensslVerify(unzipPkpass(rebuilt), certs.caFile).ok).toBe(true);
+    });
+
+    it('serves a whole package stored before packages left their images out, as it is', async () => {
+      const input = inputFor(61);
+      const whole = await signer.package(input);
+      await store.save(61, packageCacheKey(packageVersionOf(input), WEB_SERVICE_URL), whole);
+      builds.mockClear();
+
+      const served = await cachingPackager().package(input);
+
+      expect(served.equals(whole)).toBe(true);
+      expect(builds).not.toHaveBeenCalled();
+      expect(store.fileReads).toBe(0);
+    });
+  });
+
   it('passes a pass without an id straight through', async () => {
     const packager = cachingPackager();
     const input = packageInput(certs.material);
@@ -228,7 +330,7 @@ describe('CachingPassPackager', () => {
 describe.each(implementations().filter(([name]) => name.startsWith('MikroORM')))('CachingPassPackager over %s', (_name, setup) => {
   const run = setup === null ? it.skip : it;
 
-  run('lets a second instance serve the package the first one signed', async () => {
+  run('lets a second instance serve the package the first one signed, its images stored once beside it', async () => {
     const certs = await throwawayCerts();
     const harness = await setup!();
     try {
@@ -237,7 +339,8 @@ describe.each(implementations().filter(([name]) => name.startsWith('MikroORM')))
       const passType = await repos.passTypes.add(
         aPassType(account.id, { material: certs.material, passTypeIdentifier: TEST_PASS_TYPE_IDENTIFIER, teamIdentifier: TEST_TEAM_IDENTIFIER }),
       );
-      const template = await repos.templates.add(aTemplate(account.id, passType.id));
+      const images = { 'icon.png': aLargePng(1448), 'logo.png': aLargePng(8526), 'logo@2x.png': aLargePng(8914) };
+      const template = await repos.templates.add(aTemplate(account.id, passType.id, { images }));
       const pass = await repos.passes.add(aPass(template, 'SN-1'));
       const load = async (): Promise<PackageInput> => ({
         pass: (await repos.passes.findById(pass.id))!,
@@ -256,6 +359,8 @@ describe.each(implementations().filter(([name]) => name.startsWith('MikroORM')))
       const served = await instances[1].package(await load());
 
       expect(served.equals(signed)).toBe(true);
+      const [row] = await orm!.em.fork().getConnection().execute<Array<{ bytes: Buffer }>>('select "bytes" from "pass_packages"');
+      expect(cutFileDigests(row.bytes)).toHaveLength(3);
       expect(builds[0]).toHaveBeenCalledTimes(1);
       expect(builds[1]).not.toHaveBeenCalled();
       expect(opensslVerify(unzipPkpass(served), certs.caFile).ok).toBe(true);

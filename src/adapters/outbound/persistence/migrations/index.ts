@@ -5,6 +5,7 @@ import { Migration20261122120000PassPackageCache } from './Migration202611221200
 import { Migration20261122220000WalletWebService } from './Migration20261122220000WalletWebService';
 import { Migration20261122230000Personalization } from './Migration20261122230000Personalization';
 import { Migration20261205100000PassPackageStorage } from './Migration20261205100000PassPackageStorage';
+import { Migration20261205170000PassPackageFiles } from './Migration20261205170000PassPackageFiles';
 
 /**
  * Every migration, in order. Listed by import rather than found by path, so the same list works
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122220000WalletWebService', class: Migration20261122220000WalletWebService },
   { name: 'Migration20261122230000Personalization', class: Migration20261122230000Personalization },
   { name: 'Migration20261205100000PassPackageStorage', class: Migration20261205100000PassPackageStorage },
+  { name: 'Migration20261205170000PassPackageFiles', class: Migration20261205170000PassPackageFiles },
 ];

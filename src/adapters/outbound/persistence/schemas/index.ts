@@ -3,7 +3,7 @@ import { ApiKeyRecordSchema } from './api-key.schema';
 import { DeviceRegistrationSchema } from './device-registration.schema';
 import { PassTemplateSchema } from './pass-template.schema';
 import { PassChangeSequenceSchema } from './pass-change-sequence.schema';
-import { PassPackageRecordSchema } from './pass-package.schema';
+import { PassPackageFileRecordSchema, PassPackageRecordSchema } from './pass-package.schema';
 import { PassTypeSchema } from './pass-type.schema';
 import { PassSchema } from './pass.schema';
 import { PushJobRecordSchema } from './push-job.schema';
@@ -16,6 +16,7 @@ export const persistenceSchemas = [
   PassSchema,
   DeviceRegistrationSchema,
   PassPackageRecordSchema,
+  PassPackageFileRecordSchema,
   PassChangeSequenceSchema,
   PushJobRecordSchema,
 ];
