@@ -9,8 +9,9 @@ import { OpenPublicPass } from '../../src/application/open-public-pass.use-case'
 import { PreparePassData } from '../../src/application/prepare-pass-data.use-case';
 import { CreateTemplate } from '../../src/application/create-template.use-case';
 import { DomainErrorCode } from '../../src/domain/errors';
-import type { PassPackager } from '../../src/domain/ports/pass-packager';
+import { InMemoryPassPackager } from '../fakes/in-memory-pass.packager';
 import { aTemplateDefinition } from '../support/builders';
+import { passJsonOf, unzipPkpass } from '../support/pkpass';
 import { useCaseFixture } from './use-case-fixture';
 
 describe('IssueOrUpdatePass (Passdock create: "201 Created OR 200 OK")', () => {
@@ -122,9 +123,10 @@ describe('pass queries', () => {
     ] as const) {
       await expect(open.execute(id, token)).rejects.toMatchObject({ code: DomainErrorCode.PassNotFound });
     }
-    const packager = { package: jest.fn(async () => Buffer.from('pkpass')) } as unknown as PassPackager;
+    const packager = new InMemoryPassPackager('https://passes.test/wallet');
     const build = new BuildPassPackage(f.passes, f.templates, f.passTypes, packager);
     await expect(build.execute(f.account.id, draft.id)).rejects.toMatchObject({ code: DomainErrorCode.PassNotFound });
-    expect((await build.execute(f.account.id, a.id)).bytes.toString()).toBe('pkpass');
+    expect(packager.built).toEqual([]);
+    expect(passJsonOf(unzipPkpass((await build.execute(f.account.id, a.id)).bytes)).serialNumber).toBe('A');
   });
 });

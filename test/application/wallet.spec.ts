@@ -1,40 +1,24 @@
-import { GetLatestPass } from '../../src/application/get-latest-pass.use-case';
+import { GetLatestPass, type LatestPass } from '../../src/application/get-latest-pass.use-case';
 import { ListChangedPasses } from '../../src/application/list-changed-passes.use-case';
 import { RegisterDevice } from '../../src/application/register-device.use-case';
 import { UnregisterDevice } from '../../src/application/unregister-device.use-case';
 import { UpdatePass } from '../../src/application/update-pass.use-case';
 import { DomainErrorCode } from '../../src/domain/errors';
-import { PassPackager, packageVersionOf, type PackageInput, type PackageVersion } from '../../src/domain/ports/pass-packager';
+import { InMemoryPassPackager } from '../fakes/in-memory-pass.packager';
 import { InMemoryWalletPassIndex } from '../fakes/in-memory-wallet-pass.index';
+import { passJsonOf, unzipPkpass } from '../support/pkpass';
 import { useCaseFixture } from './use-case-fixture';
-
-/**
- * Counts what it is asked to build (304s must be decided before any package is) and keeps what it
- * built by version, as the package cache does.
- */
-class CountingPackager extends PassPackager {
-  readonly built: PackageInput[] = [];
-  readonly asked: PackageVersion[] = [];
-  private readonly packages = new Map<string, Buffer>();
-
-  async package(input: PackageInput): Promise<Buffer> {
-    this.built.push(input);
-    const bytes = Buffer.from(`package of version ${input.pass.version}`);
-    this.packages.set(JSON.stringify(packageVersionOf(input)), bytes);
-    return bytes;
-  }
-
-  override async findBuilt(version: PackageVersion): Promise<Buffer | null> {
-    this.asked.push(version);
-    return this.packages.get(JSON.stringify(version)) ?? null;
-  }
-}
 
 const TOKEN = 'ab'.repeat(32);
 
+function passJsonServed(latest: LatestPass): Record<string, unknown> {
+  if (latest.kind !== 'pass') throw new Error(`a package was expected, not ${latest.kind}`);
+  return passJsonOf(unzipPkpass(latest.bytes));
+}
+
 async function fixture() {
   const f = await useCaseFixture();
-  const packager = new CountingPackager();
+  const packager = new InMemoryPassPackager('https://passes.test/wallet');
   const pass = await f.issuePass.execute({ accountId: f.account.id, templateId: f.template.id, serialNumber: 'W-1', content: {} });
   const address = {
     passTypeIdentifier: f.shared.passTypeIdentifier,
@@ -112,7 +96,7 @@ describe('Wallet web service use cases', () => {
   it('latest pass: 304 for the current Last-Modified without building anything, 200 with a package otherwise', async () => {
     const f = await fixture();
     const first = await f.getLatest.execute({ ...f.address, ifModifiedSince: undefined });
-    expect(first).toMatchObject({ kind: 'pass', bytes: Buffer.from('package of version 1') });
+    expect(passJsonServed(first)).toMatchObject({ serialNumber: 'W-1', authenticationToken: f.pass.authenticationToken });
     const lastModified = first.lastModified.toUTCString();
 
     const unchanged = await f.getLatest.execute({ ...f.address, ifModifiedSince: lastModified });
@@ -131,18 +115,17 @@ describe('Wallet web service use cases', () => {
 
   it('latest pass: a version built before is served as built, without loading or building it again', async () => {
     const f = await fixture();
-    await f.getLatest.execute({ ...f.address, ifModifiedSince: undefined });
+    const first = await f.getLatest.execute({ ...f.address, ifModifiedSince: undefined });
     const again = await f.getLatest.execute({ ...f.address, ifModifiedSince: undefined });
 
-    expect(again).toMatchObject({ kind: 'pass', bytes: Buffer.from('package of version 1') });
+    expect(again).toEqual(first);
     expect(f.packager.built).toHaveLength(1);
-    expect(f.packager.asked).toHaveLength(2);
-    expect(f.packager.asked[1]).toEqual(packageVersionOf(f.packager.built[0]));
+    expect(f.packager.lookedUp).toEqual([f.packager.built[0], f.packager.built[0]]);
 
     await f.update.execute(f.account.id, f.pass.id, { fields: { name: { value: 'Grace' } } });
     const changed = await f.getLatest.execute({ ...f.address, ifModifiedSince: undefined });
-    expect(changed).toMatchObject({ kind: 'pass', bytes: Buffer.from('package of version 2') });
-    expect(f.packager.built).toHaveLength(2);
+    expect(passJsonServed(changed)).toMatchObject({ generic: { primaryFields: [expect.objectContaining({ key: 'name', value: 'Grace' })] } });
+    expect(f.packager.built.map((version) => version.passVersion)).toEqual([1, 2]);
   });
 
   it('latest pass: only with that pass’s own token, and nothing is built for a refused request', async () => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { compiledEntry, PROJECT_ROOT, removeCompiled, runEntry } from '../support/compiled-service';
+import { compiledEntry, compiledFile, PROJECT_ROOT, removeCompiled, runEntry } from '../support/compiled-service';
 import { opensslVerify, passJsonOf, unzipPkpass } from '../support/pkpass';
 import { createThrowawayCerts } from '../support/throwaway-certs';
 import { SEED_FAMILY, PNG_BASE64 } from './passdock/passdock-app';
@@ -59,7 +59,8 @@ describe('starting the service', () => {
     expect(output).toContain('stopped');
   }, 60_000);
 
-  it('signs passes on its package build thread and serves them', async () => {
+  // Which thread built the packages cannot be seen from outside the process: the next test counts them.
+  it('signs passes with PACKAGE_BUILD_THREADS=2 and serves them', async () => {
     const { env, dir } = testAppConfig();
     cleanups.push(env);
     const port = await freePort();
@@ -124,6 +125,49 @@ describe('starting the service', () => {
     expect(downloadLines.map((line) => line.res.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(output).not.toContain(apiKey);
   }, 60_000);
+
+  it('builds the packages it serves on its package build threads, not on the event loop', async () => {
+    // The compiled application as main.js creates it, but in this process, where its threads can be counted.
+    const { createApp } = (await import(compiledFile('bootstrap.js'))) as typeof import('../../src/bootstrap');
+    const { loadAppConfig } = (await import(compiledFile('config/app-config.js'))) as typeof import('../../src/config/app-config');
+    const { CreateAccount } = (await import(
+      compiledFile('application/create-account.use-case.js')
+    )) as typeof import('../../src/application/create-account.use-case');
+    const { WorkerThreadPassPackager } = (await import(
+      compiledFile('adapters/outbound/signing/worker-thread-pass.packager.js')
+    )) as typeof import('../../src/adapters/outbound/signing/worker-thread-pass.packager');
+    const { env, dir } = testAppConfig({ PACKAGE_BUILD_THREADS: '2' });
+    cleanups.push(env);
+    const app = await createApp(loadAppConfig(env, dir));
+    try {
+      const buildThreads = app.get(WorkerThreadPassPackager, { strict: false });
+      expect(buildThreads).toBeInstanceOf(WorkerThreadPassPackager);
+      expect(buildThreads.threadUsage).toEqual({ threads: 0, jobs: 0 });
+      const { apiKey } = await app.get(CreateAccount, { strict: false }).execute('Threads');
+      const template = await app.inject({
+        method: 'POST',
+        url: `/api/v1/templates?api_token=${apiKey}`,
+        payload: { description: 'Boarding pass', icon: { filename: 'icon.png', data: PNG_BASE64 }, family: SEED_FAMILY },
+      });
+      expect(template.statusCode).toBe(201);
+      const templateId = template.json<{ id: number }>().id;
+      const created = await app.inject({
+        method: 'POST',
+        url: `/api/v1/templates/${templateId}/passes?api_token=${apiKey}`,
+        payload: { pass: { serial_number: 'ON-A-THREAD', name: 'Ada', from: 'SFO', to: 'JFK' } },
+      });
+      expect(created.statusCode).toBe(201);
+
+      const download = await app.inject({ method: 'GET', url: new URL(created.json<{ download: string }>().download).pathname });
+
+      expect(download.statusCode).toBe(200);
+      expect(passJsonOf(unzipPkpass(download.rawPayload))).toMatchObject({ serialNumber: 'ON-A-THREAD' });
+      // Threads start only when WorkerThreadPassPackager is asked for a package.
+      expect(buildThreads.threadUsage).toEqual({ threads: 1, jobs: 0 });
+    } finally {
+      await app.close();
+    }
+  });
 
   it('names the variable when the configuration is bad', async () => {
     const { env } = testAppConfig();

@@ -8,34 +8,54 @@ import { AppConfig, loadAppConfig } from '../../../../src/config/app-config';
 import { DomainError, DomainErrorCode } from '../../../../src/domain/errors';
 import { emptyFields } from '../../../../src/domain/fields';
 import type { SigningMaterial } from '../../../../src/domain/pass-type';
-import type { PackageInput, PassPackager } from '../../../../src/domain/ports/pass-packager';
+import { packageVersionOf, type PackageInput, type PassPackager } from '../../../../src/domain/ports/pass-packager';
 import { AN_NFC, AN_OFFER, PERSONALIZATION_LOGOS, personalizableStoreCard } from '../../../support/personalization-fixtures';
-import { opensslVerify, passJsonOf, sha1Hex, unzipPkpass, zipPkpass } from '../../../support/pkpass';
+import { opensslVerify, passJsonOf, PkpassFiles, sha1Hex, unzipPkpass, zipPkpass } from '../../../support/pkpass';
 import { boardingPassTemplate, field, issue, NOW, packageInput, PNG_1X1, signingPassType } from '../../../support/signing-fixtures';
 import { TEST_KEY_PASSPHRASE, ThrowawayCerts, throwawayCerts } from '../../../support/throwaway-certs';
 
+export interface PackagerUnderTest {
+  packager: PassPackager;
+  /** Whether the package's signature is, by this implementation's own check, a signature of its manifest.json. */
+  signatureVerifies(files: PkpassFiles, certs: ThrowawayCerts): boolean;
+  /** Whether findBuilt answers with the packages it built (a cache), rather than always with null (a packager that only builds). */
+  keepsBuilt: boolean;
+  close?(): Promise<void>;
+}
+
+/** The signature check of the packagers that sign: `openssl smime -verify` against the issuing CA, as a device checks it. */
+export function opensslVerifiesSignature(files: PkpassFiles, certs: ThrowawayCerts): boolean {
+  return opensslVerify(files, certs.caFile).ok;
+}
+
+const CONTRACT_CONFIG = { PUBLIC_BASE_URL: 'https://passes.test' };
+const ENROLLMENT_FILES = ['personalization.json', 'personalizationLogo.png', 'personalizationLogo@2x.png'];
+
 /**
- * What every PassPackager must do, checked the way DESIGN.md asks packages to be checked: unzip,
- * recompute the manifest's SHA-1 hashes, `openssl smime -verify` against the issuing CA, and
- * passgate's own verifier (chain, signing time, identifiers, passkit-generator's schema).
+ * What every PassPackager must do, the in-memory fake's included: the package's files, pass.json,
+ * manifest and a signature of that manifest (each checked the way its implementation says), the
+ * same manifest for the same pass version, findBuilt, and the domain errors for the same bad
+ * inputs. What only a packager that really signs must do is signingPassPackagerContract's.
  */
-export function passPackagerContract(
-  name: string,
-  create: (config: AppConfig) => PassPackager,
-  close: (packager: PassPackager) => Promise<void> = () => Promise.resolve(),
-): void {
+export function passPackagerContract(name: string, create: (config: AppConfig) => PackagerUnderTest): void {
   describe(`${name} (PassPackager contract)`, () => {
     let certs: ThrowawayCerts;
-    const config = loadAppConfig({ PUBLIC_BASE_URL: 'https://passes.test' }, '/tmp');
-    const packager = create(config);
+    const { packager, signatureVerifies, keepsBuilt, close } = create(loadAppConfig(CONTRACT_CONFIG, '/tmp'));
 
     beforeAll(async () => {
       certs = await throwawayCerts();
     });
 
-    afterAll(() => close(packager));
+    afterAll(() => close?.());
 
-    it('builds a package whose manifest hashes every file and whose signature openssl verifies against the CA', async () => {
+    function expectManifestOfEveryFile(files: PkpassFiles): void {
+      const manifest = JSON.parse(files['manifest.json'].toString('utf8')) as Record<string, string>;
+      const hashed = Object.keys(files).filter((file) => file !== 'manifest.json' && file !== 'signature');
+      expect(Object.keys(manifest).sort()).toEqual(hashed.sort());
+      for (const file of hashed) expect(manifest[file]).toBe(sha1Hex(files[file]));
+    }
+
+    it('builds a zip whose manifest hashes every file and whose signature verifies that manifest', async () => {
       const input = packageInput(certs.material, {
         fields: { gate: { value: 'B7' }, passenger: { value: 'Ada Lovelace', label: 'Traveller' } },
         barcodeMessage: 'PASS-0001',
@@ -48,24 +68,9 @@ export function passPackagerContract(
       expect(Object.keys(files).sort()).toEqual(
         ['fr.lproj/pass.strings', 'icon.png', 'logo.png', 'manifest.json', 'pass.json', 'signature'].sort(),
       );
-      const manifest = JSON.parse(files['manifest.json'].toString('utf8')) as Record<string, string>;
-      const hashed = Object.keys(files).filter((file) => file !== 'manifest.json' && file !== 'signature');
-      expect(Object.keys(manifest).sort()).toEqual(hashed.sort());
-      for (const file of hashed) expect(manifest[file]).toBe(sha1Hex(files[file]));
+      expectManifestOfEveryFile(files);
       expect(files['icon.png'].length).toBe(PNG_1X1.length + 1);
-
-      const verified = opensslVerify(files, certs.caFile);
-      expect(verified.output).toMatch(/Verification successful/);
-      expect(verified.ok).toBe(true);
-    });
-
-    it("passes every check of passgate's verifier: chain, signing time, identifiers and schema", async () => {
-      const bytes = await packager.package(packageInput(certs.material));
-
-      const report = await verifyPkpass(bytes, { trustedCaPems: [certs.ca.certificatePem] });
-
-      expect(report.checks.filter((check) => !check.ok)).toEqual([]);
-      expect(report.valid).toBe(true);
+      expect(signatureVerifies(files, certs)).toBe(true);
     });
 
     it('writes pass.json from the pass, its template and its pass type', async () => {
@@ -136,6 +141,19 @@ export function passPackagerContract(
       expect(second['manifest.json'].equals(first['manifest.json'])).toBe(true);
     });
 
+    it(`answers findBuilt with ${keepsBuilt ? 'the package built for exactly that version' : 'null: it only builds'}`, async () => {
+      const input = packageInput(certs.material);
+      expect(await packager.findBuilt(packageVersionOf(input))).toBeNull();
+
+      const built = await packager.package(input);
+      const found = await packager.findBuilt(packageVersionOf(input));
+
+      if (keepsBuilt) expect(found?.equals(built)).toBe(true);
+      else expect(found).toBeNull();
+      input.pass.redeem(NOW);
+      expect(await packager.findBuilt(packageVersionOf(input))).toBeNull();
+    });
+
     it.each([
       ['PKCS#8 ENCRYPTED PRIVATE KEY', () => certs.encryptedPkcs8Material],
       ['legacy Proc-Type: 4,ENCRYPTED', () => certs.encryptedLegacyMaterial],
@@ -146,11 +164,10 @@ export function passPackagerContract(
     ])('signs with an encrypted key (%s)', async (_name, material) => {
       const files = unzipPkpass(await packager.package(packageInput(material())));
 
-      expect(opensslVerify(files, certs.caFile).ok).toBe(true);
+      expect(signatureVerifies(files, certs)).toBe(true);
     });
 
     it.each<[string, (certs: ThrowawayCerts) => SigningMaterial, RegExp]>([
-      ['a wrong passphrase', (c) => ({ ...c.encryptedPkcs8Material, privateKeyPassphrase: 'wrong' }), /passphrase does not open/],
       ['no passphrase for an encrypted key', (c) => ({ ...c.encryptedPkcs8Material, privateKeyPassphrase: null }), /no passphrase was given/],
       ['a key that is not PEM', (c) => ({ ...c.material, privateKeyPem: 'not a key' }), /signer private key cannot be opened/],
       ['an unreadable signer certificate', (c) => ({ ...c.material, certificatePem: 'not a certificate' }), /signer certificate cannot be read/],
@@ -174,50 +191,21 @@ export function passPackagerContract(
     });
 
     describe('personalization (rewards enrollment)', () => {
-      const reference = new PasskitGeneratorPassPackager(config);
-      const ENROLLMENT_FILES = ['personalization.json', 'personalizationLogo.png', 'personalizationLogo@2x.png'];
-
-      /** A store card that offers enrollment, with fields named after PersonalizationDictionary keys. */
-      function personalizableInput(): PackageInput {
-        const template = boardingPassTemplate(
-          personalizableStoreCard({
-            fields: {
-              ...emptyFields(),
-              primary: [field('fullName', { label: 'Member', value: 'Guest', dynamic: true })],
-              secondary: [field('emailAddress', { label: 'Email' }), field('points', { label: 'Points', value: 120, numberStyle: 'PKNumberStyleDecimal' })],
-            },
-            images: { 'icon.png': PNG_1X1, 'logo.png': PNG_1X1, ...PERSONALIZATION_LOGOS },
-          }),
-        );
-        return { pass: issue(template), template, passType: signingPassType(certs.material) };
-      }
-
       const packaged = async (input: PackageInput) => unzipPkpass(await packager.package(input));
 
-      async function expectVerified(files: Record<string, Buffer>): Promise<void> {
-        const manifest = JSON.parse(files['manifest.json'].toString('utf8')) as Record<string, string>;
-        const hashed = Object.keys(files).filter((file) => file !== 'manifest.json' && file !== 'signature');
-        expect(Object.keys(manifest).sort()).toEqual(hashed.sort());
-        for (const file of hashed) expect(manifest[file]).toBe(sha1Hex(files[file]));
-        expect(opensslVerify(files, certs.caFile).ok).toBe(true);
-        // passgate's verifier checks pass.json against passkit-generator's schema.
-        const report = await verifyPkpass(zipPkpass(files), { trustedCaPems: [certs.ca.certificatePem] });
-        expect(report.checks.filter((check) => !check.ok)).toEqual([]);
-      }
-
       it('offers enrollment before the holder enrolls: nfc in pass.json, personalization.json and its logos', async () => {
-        const files = await packaged(personalizableInput());
+        const files = await packaged(personalizableInput(certs.material));
 
         expect(passJsonOf(files).nfc).toEqual(AN_NFC);
         expect(JSON.parse(files['personalization.json'].toString('utf8'))).toEqual(AN_OFFER);
         expect(Object.keys(files)).toEqual(expect.arrayContaining(ENROLLMENT_FILES));
         expect(files['personalizationLogo@2x.png'].equals(Buffer.from(PERSONALIZATION_LOGOS['personalizationLogo@2x.png']))).toBe(true);
-        await expectVerified(files);
+        expectManifestOfEveryFile(files);
+        expect(signatureVerifies(files, certs)).toBe(true);
       });
 
       it("leaves enrollment out once the holder enrolled, and shows the holder's answers", async () => {
-        const input = personalizableInput();
-        input.pass.personalize({ fullName: 'Ada Lovelace', emailAddress: 'ada@example.com' }, NOW);
+        const input = enrolledInput(certs.material);
 
         const files = await packaged(input);
 
@@ -227,44 +215,129 @@ export function passPackagerContract(
         const storeCard = json.storeCard as Record<string, Array<Record<string, unknown>>>;
         expect(storeCard.primaryFields).toEqual([{ key: 'fullName', label: 'Member', value: 'Ada Lovelace' }]);
         expect(storeCard.secondaryFields[0]).toEqual({ key: 'emailAddress', label: 'Email', value: 'ada@example.com' });
-        await expectVerified(files);
-      });
-
-      it('writes the same pass.json, manifest.json and files as the reference packager, before and after enrollment', async () => {
-        const before = personalizableInput();
-        const after = personalizableInput();
-        after.pass.personalize({ fullName: 'Ada Lovelace', emailAddress: 'ada@example.com' }, NOW);
-
-        for (const input of [before, after]) {
-          const ours = await packaged(input);
-          const theirs = unzipPkpass(await reference.package(input));
-          expect(ours['pass.json'].toString('utf8')).toBe(theirs['pass.json'].toString('utf8'));
-          expect(ours['manifest.json'].toString('utf8')).toBe(theirs['manifest.json'].toString('utf8'));
-          const unsigned = (files: Record<string, Buffer>) => Object.keys(files).filter((name) => name !== 'signature').sort();
-          expect(unsigned(ours)).toEqual(unsigned(theirs));
-        }
+        expectManifestOfEveryFile(files);
+        expect(signatureVerifies(files, certs)).toBe(true);
       });
 
       it('offers no enrollment on a pass that shows as voided', async () => {
-        const input = personalizableInput();
-        input.pass.redeem(NOW);
-
-        const files = await packaged(input);
+        const files = await packaged(redeemedPersonalizableInput(certs.material));
 
         expect(Object.keys(files).filter((name) => name.startsWith('personalization'))).toEqual([]);
-        await expectVerified(files);
+        expectManifestOfEveryFile(files);
+        expect(signatureVerifies(files, certs)).toBe(true);
       });
     });
 
     describe('tampering', () => {
-      let files: Record<string, Buffer>;
+      let files: PkpassFiles;
+
+      beforeAll(async () => {
+        files = unzipPkpass(await packager.package(packageInput(certs.material)));
+      });
+
+      it('a manifest re-hashed after changing pass.json no longer verifies against the signature', () => {
+        const tampered = rehashedAfterChangingPassJson(files);
+
+        expect(signatureVerifies(tampered, certs)).toBe(false);
+      });
+
+      it('a flipped byte in the signature no longer verifies', () => {
+        expect(signatureVerifies(withFlippedSignatureByte(files), certs)).toBe(false);
+      });
+    });
+  });
+}
+
+/**
+ * What a packager that signs must do besides passPackagerContract: a CMS signature that `openssl
+ * smime -verify` accepts against the issuing CA (DESIGN.md's check), every check of passgate's own
+ * verifier (chain, signing time, identifiers, passkit-generator's schema), keys opened for real (a
+ * wrong passphrase), and byte for byte the reference packager's pass.json and manifest.
+ */
+export function signingPassPackagerContract(
+  name: string,
+  create: (config: AppConfig) => PassPackager,
+  close: (packager: PassPackager) => Promise<void> = () => Promise.resolve(),
+): void {
+  describe(`${name} (signing PassPackager contract)`, () => {
+    let certs: ThrowawayCerts;
+    const config = loadAppConfig(CONTRACT_CONFIG, '/tmp');
+    const packager = create(config);
+
+    beforeAll(async () => {
+      certs = await throwawayCerts();
+    });
+
+    afterAll(() => close(packager));
+
+    it('signs the manifest so that openssl verifies it against the CA', async () => {
+      const input = packageInput(certs.material, {
+        fields: { gate: { value: 'B7' }, passenger: { value: 'Ada Lovelace', label: 'Traveller' } },
+        barcodeMessage: 'PASS-0001',
+        barcodeAltText: 'PASS 0001',
+        images: { 'icon.png': Buffer.concat([PNG_1X1, Buffer.from([0])]) },
+      });
+
+      const verified = opensslVerify(unzipPkpass(await packager.package(input)), certs.caFile);
+
+      expect(verified.output).toMatch(/Verification successful/);
+      expect(verified.ok).toBe(true);
+    });
+
+    it("passes every check of passgate's verifier: chain, signing time, identifiers and schema", async () => {
+      const bytes = await packager.package(packageInput(certs.material));
+
+      const report = await verifyPkpass(bytes, { trustedCaPems: [certs.ca.certificatePem] });
+
+      expect(report.checks.filter((check) => !check.ok)).toEqual([]);
+      expect(report.valid).toBe(true);
+    });
+
+    it('refuses a wrong passphrase as invalid signing material', async () => {
+      const material = { ...certs.encryptedPkcs8Material, privateKeyPassphrase: 'wrong' };
+
+      await expect(packager.package(packageInput(material))).rejects.toMatchObject({
+        code: DomainErrorCode.SigningMaterialInvalid,
+        message: expect.stringMatching(/passphrase does not open/),
+      });
+    });
+
+    describe('personalization (rewards enrollment)', () => {
+      const reference = new PasskitGeneratorPassPackager(config);
+
+      it.each<[string, (material: SigningMaterial) => PackageInput]>([
+        ['offers enrollment', personalizableInput],
+        ['was enrolled', enrolledInput],
+        ['shows as voided', redeemedPersonalizableInput],
+      ])("signs the package of a personalizable pass that %s so that passgate's verifier accepts it", async (_state, inputOf) => {
+        const bytes = await packager.package(inputOf(certs.material));
+
+        const report = await verifyPkpass(bytes, { trustedCaPems: [certs.ca.certificatePem] });
+
+        expect(report.checks.filter((check) => !check.ok)).toEqual([]);
+      });
+
+      it('writes the same pass.json, manifest.json and files as the reference packager, before and after enrollment', async () => {
+        for (const input of [personalizableInput(certs.material), enrolledInput(certs.material)]) {
+          const ours = unzipPkpass(await packager.package(input));
+          const theirs = unzipPkpass(await reference.package(input));
+          expect(ours['pass.json'].toString('utf8')).toBe(theirs['pass.json'].toString('utf8'));
+          expect(ours['manifest.json'].toString('utf8')).toBe(theirs['manifest.json'].toString('utf8'));
+          const unsigned = (files: PkpassFiles) => Object.keys(files).filter((name) => name !== 'signature').sort();
+          expect(unsigned(ours)).toEqual(unsigned(theirs));
+        }
+      });
+    });
+
+    describe('tampering', () => {
+      let files: PkpassFiles;
 
       beforeAll(async () => {
         files = unzipPkpass(await packager.package(packageInput(certs.material)));
       });
 
       it('a changed pass.json no longer matches the signed manifest', async () => {
-        const tampered: Record<string, Buffer> = {
+        const tampered: PkpassFiles = {
           ...files,
           'pass.json': Buffer.from(files['pass.json'].toString().replace('SERIAL-1', 'SERIAL-2')),
         };
@@ -277,9 +350,7 @@ export function passPackagerContract(
       });
 
       it('a manifest re-hashed after changing pass.json fails openssl and verifyPkpass', async () => {
-        const passJson = Buffer.from(files['pass.json'].toString().replace('SERIAL-1', 'SERIAL-2'));
-        const manifest = { ...JSON.parse(files['manifest.json'].toString()), 'pass.json': sha1Hex(passJson) };
-        const tampered = { ...files, 'pass.json': passJson, 'manifest.json': Buffer.from(JSON.stringify(manifest)) };
+        const tampered = rehashedAfterChangingPassJson(files);
 
         expect(opensslVerify(tampered, certs.caFile).ok).toBe(false);
         const report = await verifyPkpass(zipPkpass(tampered), { trustedCaPems: [certs.ca.certificatePem] });
@@ -288,9 +359,7 @@ export function passPackagerContract(
       });
 
       it('a flipped byte in the signature fails openssl and verifyPkpass', async () => {
-        const signature = Buffer.from(files['signature']);
-        signature[signature.length - 10] ^= 0xff;
-        const tampered = { ...files, signature };
+        const tampered = withFlippedSignatureByte(files);
 
         expect(opensslVerify(tampered, certs.caFile).ok).toBe(false);
         const report = await verifyPkpass(zipPkpass(tampered), { trustedCaPems: [certs.ca.certificatePem] });
@@ -299,6 +368,45 @@ export function passPackagerContract(
       });
     });
   });
+}
+
+/** A store card that offers enrollment, with fields named after PersonalizationDictionary keys. */
+function personalizableInput(material: SigningMaterial): PackageInput {
+  const template = boardingPassTemplate(
+    personalizableStoreCard({
+      fields: {
+        ...emptyFields(),
+        primary: [field('fullName', { label: 'Member', value: 'Guest', dynamic: true })],
+        secondary: [field('emailAddress', { label: 'Email' }), field('points', { label: 'Points', value: 120, numberStyle: 'PKNumberStyleDecimal' })],
+      },
+      images: { 'icon.png': PNG_1X1, 'logo.png': PNG_1X1, ...PERSONALIZATION_LOGOS },
+    }),
+  );
+  return { pass: issue(template), template, passType: signingPassType(material) };
+}
+
+function enrolledInput(material: SigningMaterial): PackageInput {
+  const input = personalizableInput(material);
+  input.pass.personalize({ fullName: 'Ada Lovelace', emailAddress: 'ada@example.com' }, NOW);
+  return input;
+}
+
+function redeemedPersonalizableInput(material: SigningMaterial): PackageInput {
+  const input = personalizableInput(material);
+  input.pass.redeem(NOW);
+  return input;
+}
+
+function rehashedAfterChangingPassJson(files: PkpassFiles): PkpassFiles {
+  const passJson = Buffer.from(files['pass.json'].toString().replace('SERIAL-1', 'SERIAL-2'));
+  const manifest = { ...JSON.parse(files['manifest.json'].toString()), 'pass.json': sha1Hex(passJson) };
+  return { ...files, 'pass.json': passJson, 'manifest.json': Buffer.from(JSON.stringify(manifest)) };
+}
+
+function withFlippedSignatureByte(files: PkpassFiles): PkpassFiles {
+  const signature = Buffer.from(files['signature']);
+  signature[signature.length - 10] ^= 0xff;
+  return { ...files, signature };
 }
 
 export function scryptEncrypted(certs: ThrowawayCerts): string {
