@@ -9,9 +9,23 @@ import { SCENARIOS } from './scenarios';
 
 /**
  * `npm run bench [-- --quick] [-- --only packager,package-cache]`: runs every scenario's cases,
- * each in a process of its own, prints one table and writes bench/results/latest.json (scenarios
- * not run this time keep their previous results there). PostgreSQL when DATABASE_URL is a
- * postgres:// URL, else embedded SQLite files in a temporary folder.
+ * each in a process of its own, prints one table and writes bench/results/latest.json. PostgreSQL
+ * when DATABASE_URL is a postgres:// URL, else embedded SQLite files in a temporary folder.
+ *
+ * latest.json keeps the latest results of each scenario on each database, so that a SQLite run and
+ * a PostgreSQL run of the same scenarios both stay (scenarios not run this time, or run on the other
+ * database, keep their previous results):
+ *
+ *   { updatedAt,
+ *     databases: {
+ *       "SQLite (embedded)": { updatedAt, scenarios: { [name]: ScenarioResults } },
+ *       "PostgreSQL": { updatedAt, scenarios: { [name]: ScenarioResults } } } }
+ *
+ * ScenarioResults is { title, at, quick, machine, load, cases, figures }: each case's raw metrics
+ * and peak RSS (rounds included, as `fast#1`, `stock#1` …) and the figures of the printed table.
+ * A scenario that uses no database (packager) is stored under the database of the run all the same.
+ * A file of the earlier shape ({ updatedAt, scenarios }) is sorted into databases by each
+ * scenario's machine.database.
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -52,7 +66,7 @@ async function main(): Promise<void> {
     console.log(`passgate bench${quick ? ' (quick)' : ''}: ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${machine.database}`);
     const loadBefore = loadavg()[0];
 
-    const results: Record<string, unknown> = {};
+    const results: Record<string, ScenarioResults> = {};
     const rows: Array<{ scenario: string } & Figure> = [];
     for (const scenario of scenarios) {
       const cases: Record<string, CaseResult> = {};
@@ -79,13 +93,45 @@ async function main(): Promise<void> {
     const resultsDir = join(__dirname, '..', '..', 'results');
     const latestFile = join(resultsDir, 'latest.json');
     mkdirSync(resultsDir, { recursive: true });
-    const previous = existsSync(latestFile) ? (JSON.parse(readFileSync(latestFile, 'utf8')) as { scenarios?: Record<string, unknown> }) : {};
-    const latest = { updatedAt: new Date().toISOString(), scenarios: { ...(previous.scenarios ?? {}), ...results } };
+    const databases = existsSync(latestFile) ? resultsByDatabase(JSON.parse(readFileSync(latestFile, 'utf8')) as LatestFile) : {};
+    const updatedAt = new Date().toISOString();
+    databases[machine.database] = { updatedAt, scenarios: { ...(databases[machine.database]?.scenarios ?? {}), ...results } };
+    const latest: LatestFile = { updatedAt, databases };
     writeFileSync(latestFile, `${JSON.stringify(latest, null, 2)}\n`);
-    console.log(`\nWritten to bench/results/latest.json`);
+    console.log(`\nWritten to bench/results/latest.json (${machine.database})`);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** One scenario's results in latest.json (see the comment on main). */
+interface ScenarioResults {
+  title: string;
+  at: string;
+  quick: boolean;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; database: string };
+  load: { before: number; after: number };
+  cases: Record<string, CaseResult>;
+  figures: Figure[];
+}
+
+/** bench/results/latest.json; `scenarios` alone in files written before results were kept per database. */
+interface LatestFile {
+  updatedAt?: string;
+  databases?: Record<string, { updatedAt: string; scenarios: Record<string, ScenarioResults> }>;
+  scenarios?: Record<string, ScenarioResults>;
+}
+
+/** The previous file's results per database, those of the earlier shape sorted by the database they ran on. */
+function resultsByDatabase(previous: LatestFile): NonNullable<LatestFile['databases']> {
+  const databases = { ...(previous.databases ?? {}) };
+  for (const [name, result] of Object.entries(previous.scenarios ?? {})) {
+    const database = result.machine?.database ?? 'SQLite (embedded)';
+    const scenarios = databases[database]?.scenarios ?? {};
+    // Results already kept per database are the newer ones.
+    if (!(name in scenarios)) databases[database] = { updatedAt: databases[database]?.updatedAt ?? previous.updatedAt ?? result.at, scenarios: { ...scenarios, [name]: result } };
+  }
+  return databases;
 }
 
 function runCase(scenario: string, caseName: string, contextFile: string): Promise<CaseResult> {

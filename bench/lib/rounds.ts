@@ -2,8 +2,10 @@ import type { CaseResult } from './scenario';
 
 /**
  * Rounds of a scenario's cases, `fast#n` and `stock#n` (or the kinds given), run alternating: a
- * shared or virtual machine's speed drifts by tens of per cent within a minute, so each figure is
- * the median of the rounds and the spread goes in the notes.
+ * shared or virtual machine's speed drifts by tens of per cent within a minute, so a rate or a cost
+ * is the median of the rounds and the spread goes in the notes. A figure that is a maximum (the
+ * longest event-loop block, peak RSS) is the largest over all the rounds instead: a limit on the
+ * worst moment is met only if every round's worst moment meets it.
  */
 export function caseNames(rounds: number, kinds: readonly string[] = ['fast', 'stock']): string[] {
   return Array.from({ length: rounds }, (_, index) => kinds.map((kind) => `${kind}#${index + 1}`)).flat();
@@ -24,7 +26,10 @@ export function percentile(sorted: readonly number[], fraction: number): number 
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
 }
 
-/** The results of each kind's rounds, in round order, and the median of a metric over them. */
+/**
+ * The results of each kind's rounds, in round order; the median of a metric over them, and the
+ * largest (`maxOf`, `peakRssOf`) for the figures that are a maximum.
+ */
 export function roundsOf(results: Record<string, CaseResult>) {
   const ofKind = (kind: string) =>
     Object.entries(results)
@@ -40,5 +45,9 @@ export function roundsOf(results: Record<string, CaseResult>) {
     stock: (metric: string) => of(stockRounds, metric),
     roundsOfKind: ofKind,
     medianOf: (kind: string, metric: string) => of(ofKind(kind), metric),
+    /** The largest value of a metric over every round of a kind (a round's own maximum, such as eventLoopMaxMs). */
+    maxOf: (kind: string, metric: string) => Math.max(...ofKind(kind).map((result) => result.metrics[metric])),
+    /** The peak RSS over every round of a kind: the highest any of its processes reached. */
+    peakRssOf: (kind: string) => Math.max(...ofKind(kind).map((result) => result.peakRssMb)),
   };
 }

@@ -38,8 +38,7 @@ export interface Figure {
 /**
  * A benchmark scenario. Each case runs in a process of its own (`run`, in that process), so its
  * peak RSS and event-loop figures are its own; `figures` turns the cases' numbers into table lines.
- * More scenarios (API issue and download, push storm, APNs fan-out) are more files like these,
- * listed in scenarios/index.ts.
+ * Each scenario is a file of bench/scenarios, listed in scenarios/index.ts.
  */
 export interface Scenario {
   name: string;

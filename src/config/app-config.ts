@@ -188,10 +188,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, cwd = proces
 
 /**
  * Without PACKAGE_BUILD_THREADS: none on one core (a thread would only take turns with the event
- * loop), one with two, two with more. A build thread computes the RSA signature itself, so it signs
- * on one core (about 1,700 packages a second here), and in a push storm the event loop spends about
- * as much CPU per device as a thread spends on its package; beyond two, each thread's 20-30 MB of
- * memory buys nothing the event loop could serve.
+ * loop), one with two, two with more. A build thread computes the RSA signature itself, so one
+ * thread keeps one core busy, and in a push storm the event loop spends about as much CPU per
+ * device as a thread spends on its package; beyond two, each thread's 20-30 MB of memory buys
+ * nothing the event loop could serve.
  */
 export function defaultPackageBuildThreads(cores: number): number {
   return Math.max(0, Math.min(cores - 1, 2));

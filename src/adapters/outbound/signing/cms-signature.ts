@@ -142,8 +142,8 @@ class SignatureStructure {
 }
 
 /**
- * asn1js re-encodes a whole tree on every toBER(), certificates included: about 4 ms per
- * signature, eight times the RSA signature itself. But between two signatures by one signer only
+ * asn1js re-encodes a whole tree on every toBER(), certificates included: several times the CPU
+ * of the RSA signature itself. But between two signatures by one signer only
  * three values change, and each keeps its encoded length: the signing time (a UTCTime, always 13
  * characters), the SHA-256 digest (an OCTET STRING of 32 bytes) and the RSA signature (an OCTET
  * STRING as long as the modulus). So the layout encodes the structures once with placeholder

@@ -8,9 +8,10 @@ import { assemblePkpass, ManifestSignerCache, pkpassAssemblyOf } from './pkpass-
  * pass.json and file set as the reference packager (passkit-generator's schemas validate every
  * pass.json it signs), SHA-1 hashes in manifest.json from OpenSSL, a detached CMS signature made
  * with pkijs structures and an RSA signature computed off the event loop, and a zip of stored
- * entries (fflate). About 0.8 ms of CPU per pass, 0.4 ms of it on the event loop (a fifth of that
- * is the schema check), where node-forge takes about 33 ms, all of it blocking the event loop
- * (`npm run bench`, Intel Xeon). WorkerThreadPassPackager runs the same build on a worker thread.
+ * entries (fflate). That costs about a fiftieth of the CPU node-forge (stock passkit-generator)
+ * spends on a pass, and only about half of it is on the event loop, where node-forge's whole build
+ * blocks it (`npm run bench -- --only packager` prints both). WorkerThreadPassPackager runs the
+ * same build on a worker thread.
  * @see https://developer.apple.com/documentation/walletpasses/building-a-pass
  */
 @Injectable()

@@ -15,7 +15,7 @@ type JsonObject = Record<string, unknown>;
  * PASS_INVALID), then laid out the way PKPass writes it back: the schema's value (defaults
  * applied), the style dictionary moved last, its sections in PKPass's order with `transitType`
  * after them, and `additionalInfoFields` on event tickets. Going through PKPass itself would cost a
- * second schema validation per pass (about 0.5 ms here, as much as the RSA signature); the signing
+ * second schema validation per pass, with PKPass's own copying around it; the signing
  * tests compare the result with the reference packager's pass.json for every style, so a
  * passkit-generator upgrade that changes its layout shows up there.
  */

@@ -53,10 +53,10 @@ interface BuildThread {
 /**
  * NodeCryptoPassPackager's build on worker threads: the event loop reads what a package is made
  * of out of the pass, template and pass type (pkpassAssemblyOf) and hands it over, and a thread
- * does the rest (schema check, manifest, signature, zip). The event loop then spends about 80-110
- * µs per pass on it instead of about 390 µs (`npm run bench -- --only packager`), so the Wallet web
- * service and the APIs keep it while passes are signed on another core. The same code builds the
- * same bytes either way.
+ * does the rest (schema check, manifest, signature, zip). The event loop then spends a small part
+ * of what building there would cost it (`npm run bench -- --only packager` prints both per pass),
+ * so the Wallet web service and the APIs keep it while passes are signed on another core. The same
+ * code builds the same bytes either way.
  *
  * Threads start on the first package and stay; each is referenced only while it has jobs, so an
  * idle one never keeps the process alive. A thread that fails or exits fails its jobs, and the
