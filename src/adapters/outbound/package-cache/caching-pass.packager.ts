@@ -55,7 +55,10 @@ const MAX_REMEMBERED_TEMPLATES = 1_024;
 export class CachingPassPackager extends PassPackager implements OnModuleDestroy {
   private readonly logger = new Logger('PackageCache');
   private readonly memory: PackageLru;
-  /** Template files by `${templateId}:${digest}`. */
+  /**
+   * Template files by digest alone: a package names only files whose SHA-256 its own template's
+   * images have, so two templates with the same image may share its bytes here.
+   */
   private readonly fileMemory = new PackageLru<string>(FILE_MEMORY_MAX_BYTES);
   /** Template id → its version whose files were stored, and that write. */
   private readonly storedFiles = new Map<number, { version: string; write: Promise<void> }>();
@@ -142,7 +145,7 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
     if (stored !== null) return stored;
     const bytes = await this.packager.package(input);
     const files = sharedFilesOf(input.template);
-    for (const file of files) this.rememberFile(version.templateId, file.digest, file.bytes);
+    for (const file of files) this.rememberFile(file.digest, file.bytes);
     const compact = compactPackage(bytes, files);
     this.memory.set(version.passId, cacheKey, compact);
     this.toStore(version.passId, cacheKey, compact, compact === bytes ? null : { template: input.template, files });
@@ -169,29 +172,27 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
 
   /** The whole package, its template's files read from the store when memory lacks them; null when they are gone. */
   private async expand(version: PackageVersion, compact: Buffer): Promise<Buffer | null> {
-    const digests = cutFileDigests(compact);
-    if (digests.length === 0) return compact;
+    const fromMemory = expandPackage(compact, (digest) => this.fileMemory.get(digest, ''));
+    if (fromMemory !== null || this.store === null) return fromMemory;
     const files = new Map<string, Uint8Array>();
     const missing: string[] = [];
-    for (const digest of digests) {
-      const bytes = this.fileMemory.get(fileKey(version.templateId, digest), digest);
+    for (const digest of cutFileDigests(compact)) {
+      const bytes = this.fileMemory.get(digest, '');
       if (bytes === undefined) missing.push(digest);
       else files.set(digest, bytes);
     }
-    if (missing.length > 0 && this.store !== null) {
-      for (const [digest, bytes] of await this.store.findFiles(version.templateId, missing)) {
-        this.rememberFile(version.templateId, digest, bytes);
-        files.set(digest, bytes);
-      }
+    if (missing.length === 0) return null;
+    for (const [digest, bytes] of await this.store.findFiles(version.templateId, missing)) {
+      this.rememberFile(digest, bytes);
+      files.set(digest, bytes);
     }
     return expandPackage(compact, (digest) => files.get(digest));
   }
 
-  private rememberFile(templateId: number, digest: string, bytes: Uint8Array): void {
-    const key = fileKey(templateId, digest);
-    if (this.fileMemory.get(key, digest) !== undefined) return;
+  private rememberFile(digest: string, bytes: Uint8Array): void {
+    if (this.fileMemory.get(digest, '') !== undefined) return;
     // A copy, so that the memory kept is the file's own and not a larger buffer it is a view of.
-    this.fileMemory.set(key, digest, Buffer.from(bytes));
+    this.fileMemory.set(digest, '', Buffer.from(bytes));
   }
 
   /**
@@ -232,6 +233,3 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
   }
 }
 
-function fileKey(templateId: number, digest: string): string {
-  return `${templateId}:${digest}`;
-}

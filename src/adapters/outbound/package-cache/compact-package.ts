@@ -103,17 +103,20 @@ export function expandPackage(compact: Buffer, fileOf: (digest: string) => Uint8
   if (cuts.length === 0) return compact;
   const literalStart = HEADER_BYTES + cuts.length * CUT_BYTES;
   const size = compact.length - literalStart + cuts.reduce((sum, cut) => sum + cut.length, 0);
-  const bytes = Buffer.alloc(size);
+  // Not zero-filled: every byte is written below, or the package is refused.
+  const bytes = Buffer.allocUnsafe(size);
   let literal = literalStart;
   let at = 0;
   for (const cut of cuts) {
     const file = fileOf(cut.digest);
     if (file === undefined || file.length !== cut.length || cut.offset < at || cut.offset > size - cut.length) return null;
-    literal += compact.copy(bytes, at, literal, literal + cut.offset - at);
+    const gap = cut.offset - at;
+    if (compact.copy(bytes, at, literal, literal + gap) !== gap) return null;
+    literal += gap;
     bytes.set(file, cut.offset);
     at = cut.offset + cut.length;
   }
-  compact.copy(bytes, at, literal);
+  if (compact.copy(bytes, at, literal) !== size - at) return null;
   return bytes;
 }
 
