@@ -182,7 +182,14 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
       else files.set(digest, bytes);
     }
     if (missing.length === 0) return null;
-    for (const [digest, bytes] of await this.store.findFiles(version.templateId, missing)) {
+    let found: Map<string, Buffer>;
+    try {
+      found = await this.store.findFiles(version.templateId, missing);
+    } catch (error) {
+      this.logger.warn(`Stored files of template ${version.templateId} could not be read, building the package: ${(error as Error).message}`);
+      return null;
+    }
+    for (const [digest, bytes] of found) {
       this.rememberFile(digest, bytes);
       files.set(digest, bytes);
     }

@@ -300,6 +300,26 @@ describe('CachingPassPackager', () => {
       expect(opensslVerify(unzipPkpass(rebuilt), certs.caFile).ok).toBe(true);
     });
 
+    it("builds the package when its template's files cannot be read from the store", async () => {
+      const input = inputFor(71);
+      const first = cachingPackager();
+      await first.package(input);
+      await first.whenStored();
+      jest.spyOn(store, 'findFiles').mockRejectedValue(new Error('database is down'));
+      const warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      try {
+        const served = await cachingPackager().package(input);
+
+        expect(opensslVerify(unzipPkpass(served), certs.caFile).ok).toBe(true);
+        expect(builds).toHaveBeenCalledTimes(2);
+        expect(warnings.mock.calls.map(([message]) => String(message))).toEqual([
+          expect.stringMatching(/files of template 3 could not be read, building the package: database is down/),
+        ]);
+      } finally {
+        warnings.mockRestore();
+      }
+    });
+
     it('serves a whole package stored before packages left their images out, as it is', async () => {
       const input = inputFor(61);
       const whole = await signer.package(input);
