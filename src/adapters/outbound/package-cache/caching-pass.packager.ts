@@ -239,4 +239,3 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
     return write;
   }
 }
-
