@@ -17,6 +17,13 @@ export const PKPASS_ASSEMBLY_WORKER_FILE = join(__dirname, 'pkpass-assembly.work
  */
 const BUILD_THREAD_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
+/**
+ * How long a thread holding jobs may go without answering one before it is taken for wedged:
+ * stopped, its jobs failed, and the next package given to a new thread. A package takes about a
+ * millisecond, so even a thousand queued ones answer well within it; a request should fail, not hang.
+ */
+export const BUILD_THREAD_STALL_MS = 30_000;
+
 export interface PkpassAssemblyJob {
   id: number;
   assembly: PkpassAssembly;
@@ -48,6 +55,8 @@ interface Pending {
 interface BuildThread {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Runs while the thread holds jobs; each answer starts it again (see BUILD_THREAD_STALL_MS). */
+  watchdog: NodeJS.Timeout | null;
 }
 
 /**
@@ -59,8 +68,8 @@ interface BuildThread {
  * code builds the same bytes either way.
  *
  * Threads start on the first package and stay; each is referenced only while it has jobs, so an
- * idle one never keeps the process alive. A thread that fails or exits fails its jobs, and the
- * next package starts another. `onApplicationShutdown` (after the HTTP server has stopped taking
+ * idle one never keeps the process alive. A thread that fails, exits or answers nothing for
+ * BUILD_THREAD_STALL_MS fails its jobs, and the next package starts another. `onApplicationShutdown` (after the HTTP server has stopped taking
  * requests) ends them.
  */
 export class WorkerThreadPassPackager extends PassPackager implements OnApplicationShutdown {
@@ -72,6 +81,7 @@ export class WorkerThreadPassPackager extends PassPackager implements OnApplicat
     private readonly webServiceUrl: string,
     private readonly threadCount: number,
     private readonly workerFile: string = PKPASS_ASSEMBLY_WORKER_FILE,
+    private readonly stallMs: number = BUILD_THREAD_STALL_MS,
   ) {
     super();
     if (!Number.isInteger(threadCount) || threadCount < 1) throw new Error(`a worker-thread packager needs at least one thread, not ${threadCount}`);
@@ -98,7 +108,10 @@ export class WorkerThreadPassPackager extends PassPackager implements OnApplicat
     };
     const thread = this.threadFor();
     return new Promise<Buffer>((resolve, reject) => {
-      if (thread.pending.size === 0) thread.worker.ref();
+      if (thread.pending.size === 0) {
+        thread.worker.ref();
+        thread.watchdog = setTimeout(() => this.stopWedged(thread), this.stallMs).unref();
+      }
       thread.pending.set(job.id, { resolve, reject });
       thread.worker.postMessage(job);
     });
@@ -124,13 +137,19 @@ export class WorkerThreadPassPackager extends PassPackager implements OnApplicat
   }
 
   private startThread(): BuildThread {
-    const thread: BuildThread = { worker: new Worker(this.workerFile, { resourceLimits: BUILD_THREAD_LIMITS }), pending: new Map() };
+    const thread: BuildThread = { worker: new Worker(this.workerFile, { resourceLimits: BUILD_THREAD_LIMITS }), pending: new Map(), watchdog: null };
     thread.worker.unref();
     thread.worker.on('message', (reply: PkpassAssemblyReply) => {
       const pending = thread.pending.get(reply.id);
       if (!pending) return;
       thread.pending.delete(reply.id);
-      if (thread.pending.size === 0) thread.worker.unref();
+      if (thread.pending.size === 0) {
+        thread.worker.unref();
+        clearTimeout(thread.watchdog ?? undefined);
+        thread.watchdog = null;
+      } else {
+        thread.watchdog?.refresh();
+      }
       if (reply.bytes !== undefined) pending.resolve(Buffer.from(reply.bytes, 'latin1'));
       else pending.reject(errorOf(reply.error));
     });
@@ -147,6 +166,14 @@ export class WorkerThreadPassPackager extends PassPackager implements OnApplicat
     thread.worker.on('exit', (code) => stop(new Error(`a package build thread stopped (exit code ${code})`)));
     this.threads.push(thread);
     return thread;
+  }
+
+  private stopWedged(thread: BuildThread): void {
+    if (thread.pending.size === 0) return;
+    const index = this.threads.indexOf(thread);
+    if (index !== -1) this.threads.splice(index, 1);
+    fail(thread, new Error(`a package build thread answered nothing for ${this.stallMs} ms and was stopped`));
+    void thread.worker.terminate();
   }
 }
 
@@ -189,6 +216,8 @@ class SharedFileCopies {
 }
 
 function fail(thread: BuildThread, error: Error): void {
+  clearTimeout(thread.watchdog ?? undefined);
+  thread.watchdog = null;
   for (const pending of thread.pending.values()) pending.reject(error);
   thread.pending.clear();
 }

@@ -18,8 +18,8 @@ describe('WorkerThreadPassPackager', () => {
   let directory: string;
   let workerFile: string;
   const packagers: WorkerThreadPassPackager[] = [];
-  const packagerWith = (threads: number, file = workerFile) => {
-    const packager = new WorkerThreadPassPackager(webServiceUrl, threads, file);
+  const packagerWith = (threads: number, file = workerFile, stallMs?: number) => {
+    const packager = new WorkerThreadPassPackager(webServiceUrl, threads, file, stallMs);
     packagers.push(packager);
     return packager;
   };
@@ -132,6 +132,31 @@ describe('WorkerThreadPassPackager', () => {
     await expect(hanging).rejects.toThrow(/package build thread/);
     expect(packager.threadUsage).toEqual({ threads: 0, jobs: 0 });
   });
+
+  it('stops a thread that answers nothing for too long, failing its jobs, and builds the next package on a new one', async () => {
+    // Long enough for a cold thread's first package on a loaded machine.
+    const packager = packagerWith(1, workerThat('/* never answers */ return;', 'WEDGED'), 2_000);
+    await packager.package(inputFor('WARM'));
+
+    await expect(packager.package(inputFor('WEDGED'))).rejects.toThrow(/answered nothing for 2000 ms and was stopped/);
+    expect(packager.threadUsage).toEqual({ threads: 0, jobs: 0 });
+    const next = await packager.package(inputFor('AFTER'));
+
+    expect(opensslVerify(unzipPkpass(next), certs.caFile).ok).toBe(true);
+    expect(packager.threadUsage).toEqual({ threads: 1, jobs: 0 });
+  });
+
+  it('keeps a thread that goes on answering, however long its queue takes in all', async () => {
+    // SLOW jobs are answered one at a time, 100 ms apart: 30 of them take 3 s, longer than the 2 s allowed for one answer.
+    const oneAfterAnother = 'globalThis.queue = (globalThis.queue ?? Promise.resolve()).then(() => new Promise((next) => setTimeout(next, 100))).then(() => listener(job));';
+    const packager = packagerWith(1, workerThat(oneAfterAnother, 'SLOW'), 2_000);
+    await packager.package(inputFor('WARM'));
+
+    const packages = await Promise.all(Array.from({ length: 30 }, () => packager.package(inputFor('SLOW'))));
+
+    expect(packages.every((bytes) => opensslVerify(unzipPkpass(bytes), certs.caFile).ok)).toBe(true);
+    expect(packager.threadUsage).toEqual({ threads: 1, jobs: 0 });
+  }, 20_000);
 
   it('refuses a thread count below one', () => {
     expect(() => new WorkerThreadPassPackager(webServiceUrl, 0, workerFile)).toThrow(/at least one thread/);
