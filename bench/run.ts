@@ -24,8 +24,6 @@ import { SCENARIOS } from './scenarios';
  * ScenarioResults is { title, at, quick, machine, load, cases, figures }: each case's raw metrics
  * and peak RSS (rounds included, as `fast#1`, `stock#1` …) and the figures of the printed table.
  * A scenario that uses no database (packager) is stored under the database of the run all the same.
- * A file of the earlier shape ({ updatedAt, scenarios }) is sorted into databases by each
- * scenario's machine.database.
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -93,7 +91,8 @@ async function main(): Promise<void> {
     const resultsDir = join(__dirname, '..', '..', 'results');
     const latestFile = join(resultsDir, 'latest.json');
     mkdirSync(resultsDir, { recursive: true });
-    const databases = existsSync(latestFile) ? resultsByDatabase(JSON.parse(readFileSync(latestFile, 'utf8')) as LatestFile) : {};
+    const previous = existsSync(latestFile) ? (JSON.parse(readFileSync(latestFile, 'utf8')) as Partial<LatestFile>) : {};
+    const databases = { ...(previous.databases ?? {}) };
     const updatedAt = new Date().toISOString();
     databases[machine.database] = { updatedAt, scenarios: { ...(databases[machine.database]?.scenarios ?? {}), ...results } };
     const latest: LatestFile = { updatedAt, databases };
@@ -115,23 +114,10 @@ interface ScenarioResults {
   figures: Figure[];
 }
 
-/** bench/results/latest.json; `scenarios` alone in files written before results were kept per database. */
+/** bench/results/latest.json (a file written before results were kept per database is started afresh). */
 interface LatestFile {
-  updatedAt?: string;
-  databases?: Record<string, { updatedAt: string; scenarios: Record<string, ScenarioResults> }>;
-  scenarios?: Record<string, ScenarioResults>;
-}
-
-/** The previous file's results per database, those of the earlier shape sorted by the database they ran on. */
-function resultsByDatabase(previous: LatestFile): NonNullable<LatestFile['databases']> {
-  const databases = { ...(previous.databases ?? {}) };
-  for (const [name, result] of Object.entries(previous.scenarios ?? {})) {
-    const database = result.machine?.database ?? 'SQLite (embedded)';
-    const scenarios = databases[database]?.scenarios ?? {};
-    // Results already kept per database are the newer ones.
-    if (!(name in scenarios)) databases[database] = { updatedAt: databases[database]?.updatedAt ?? previous.updatedAt ?? result.at, scenarios: { ...scenarios, [name]: result } };
-  }
-  return databases;
+  updatedAt: string;
+  databases: Record<string, { updatedAt: string; scenarios: Record<string, ScenarioResults> }>;
 }
 
 function runCase(scenario: string, caseName: string, contextFile: string): Promise<CaseResult> {

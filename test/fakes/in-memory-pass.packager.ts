@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { buildPackageFiles, buildPassJson } from '../../src/adapters/outbound/signing/pass-json';
-import { zipStored } from '../../src/adapters/outbound/signing/pkpass-zip';
-import { packageEntries, signablePassJson } from '../../src/adapters/outbound/signing/signable-pass-json';
+import { assemblePkpass, pkpassAssemblyOf } from '../../src/adapters/outbound/signing/pkpass-assembly';
 import { DomainError, DomainErrorCode } from '../../src/domain/errors';
 import type { PassType } from '../../src/domain/pass-type';
 import { PackageInput, PackageVersion, packageVersionOf, PassPackager } from '../../src/domain/ports/pass-packager';
@@ -38,13 +36,8 @@ export class InMemoryPassPackager extends PassPackager {
 
   async package(input: PackageInput): Promise<Buffer> {
     assertUsableMaterial(input.passType);
-    const passJson = signablePassJson(buildPassJson(input, this.webServiceUrl), input.pass.serialNumber);
-    const entries = packageEntries(buildPackageFiles(input), passJson);
-    const manifest: Record<string, string> = {};
-    for (const [name, bytes] of entries) manifest[name] = createHash('sha1').update(bytes).digest('hex');
-    const manifestJson = Buffer.from(JSON.stringify(manifest), 'utf8');
-    const signature = InMemoryPassPackager.signatureOf(input.passType.passTypeIdentifier, manifestJson);
-    const bytes = zipStored([...entries, ['manifest.json', manifestJson], ['signature', signature]], input.pass.updatedAt);
+    const unsigned = { sign: async (manifest: Uint8Array) => InMemoryPassPackager.signatureOf(input.passType.passTypeIdentifier, manifest) };
+    const bytes = await assemblePkpass(pkpassAssemblyOf(input, this.webServiceUrl), unsigned);
     const version = packageVersionOf(input);
     this.built.push(version);
     this.packages.set(JSON.stringify(version), bytes);

@@ -7,7 +7,7 @@ import { PassPackageStore } from './pass-package-store';
 const SAVE_PACKAGE_SQL = savePackagesSql(1);
 
 function savePackagesSql(rows: number): string {
-  return `insert into "pass_packages" ("pass_id", "cache_key", "bytes", "created_at") values ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}
+  return `insert into "pass_packages" ("pass_id", "cache_key", "bytes", "created_at") values ${valueRows(rows, 4)}
   on conflict ("pass_id") do update
   set "cache_key" = excluded."cache_key", "bytes" = excluded."bytes", "created_at" = excluded."created_at"`;
 }
@@ -18,7 +18,7 @@ function findFilesSql(digests: number): string {
 }
 
 function saveFilesSql(files: number): string {
-  return `insert into "pass_package_files" ("template_id", "digest", "bytes", "created_at") values ${Array.from({ length: files }, () => '(?, ?, ?, ?)').join(', ')}
+  return `insert into "pass_package_files" ("template_id", "digest", "bytes", "created_at") values ${valueRows(files, 4)}
   on conflict ("template_id", "digest") do nothing`;
 }
 
@@ -28,6 +28,10 @@ function forgetOtherFilesSql(files: number): string {
 
 function placeholders(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
+}
+
+function valueRows(rows: number, columns: number): string {
+  return Array.from({ length: rows }, () => `(${placeholders(columns)})`).join(', ');
 }
 
 const FIND_PACKAGE_SQL = 'select "bytes" from "pass_packages" where "pass_id" = ? and "cache_key" = ?';

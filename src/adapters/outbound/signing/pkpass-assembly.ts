@@ -35,7 +35,7 @@ export function pkpassAssemblyOf(input: PackageInput, webServiceUrl: string): Pk
  * the manifest's detached CMS signature, and the zip of stored entries.
  * @see https://developer.apple.com/documentation/walletpasses/building-a-pass
  */
-export async function assemblePkpass(assembly: PkpassAssembly, signer: CmsManifestSigner): Promise<Buffer> {
+export async function assemblePkpass(assembly: PkpassAssembly, signer: Pick<CmsManifestSigner, 'sign'>): Promise<Buffer> {
   const passJson = signablePassJson(assembly.passJson, assembly.serialNumber);
   const entries = packageEntries(assembly.files, passJson);
   const manifest: Record<string, string> = {};
