@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { applyServiceV8Flags } from '../src/v8-settings';
 import { peakRssMb } from './lib/probes';
 import type { BenchContext, CaseResult } from './lib/scenario';
 import { SCENARIOS } from './scenarios';
+
+// The service's process settings (src/main.ts) for every case, passgate's and the baselines' alike.
+applyServiceV8Flags();
 
 /**
  * One case of one scenario, in a process of its own (forked by run.ts): `node case.js <scenario>

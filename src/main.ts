@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { ConfigurationError, loadAppConfig } from './config/app-config';
+import { applyServiceV8Flags } from './v8-settings';
+
+applyServiceV8Flags();
 
 async function main(): Promise<void> {
   const config = loadAppConfig();

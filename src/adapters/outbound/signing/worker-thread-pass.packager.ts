@@ -40,7 +40,8 @@ export interface PkpassAssemblyReply {
    * with a full mark-compact every quarter of a second on the event loop ("external memory
    * pressure" in --trace-gc), pauses of up to 20 ms; transferred instead of copied, it stays memory
    * of the build thread's malloc arena, which glibc hands back to that thread only (the push
-   * storm's RSS grew by 150 MB that way).
+   * storm's RSS grew by 150 MB that way). The Buffer made of it on the event loop is an
+   * ArrayBuffer of its own all the same; src/v8-settings.ts says how V8 is told to sweep those.
    */
   bytes?: string;
   /** A DomainError keeps its code and details across the thread; anything else its message. */
