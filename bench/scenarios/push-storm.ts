@@ -243,7 +243,7 @@ export const pushStormScenario: Scenario = {
     const seconds = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
     const cacheNote =
       `memory tier ${m.packageMemoryMaxMb.toFixed(0)} MB (PACKAGE_CACHE_MAX_BYTES default) holds ${m.packagesInMemory.toLocaleString('en-US')} of the ${devices} ` +
-      `${(m.packageBytes / 1024).toFixed(0)} KiB packages (${(m.packageMemoryBytes / Math.max(1, m.packagesInMemory) / 1024).toFixed(1)} KiB each without the template's images); ${m.storedPackages.toLocaleString('en-US')} stored in ${database}, ${m.storeWritesSkipped.toLocaleString('en-US')} store writes left out during the storm (more than ${MAX_PENDING_WRITES} under way)`;
+      `${(m.packageBytes / 1024).toFixed(0)} KiB packages (${(m.packageMemoryBytes / Math.max(1, m.packagesInMemory) / 1024).toFixed(1)} KiB each without the template's images and certificates); ${m.storedPackages.toLocaleString('en-US')} stored in ${database}, ${m.storeWritesSkipped.toLocaleString('en-US')} store writes left out during the storm (more than ${MAX_PENDING_WRITES} under way)`;
     const stormSeconds = m.stormMs / 1000;
     return [
       {

@@ -29,8 +29,8 @@ const MAX_REMEMBERED_MISSES = 1_024;
 
 /**
  * Memory for the template files that packages in memory and in the store leave out
- * (compactPackage): the seed pass's four images are 23 KiB, so 8 MiB holds those of hundreds of
- * templates. A file evicted is read from the store again when a package needs it.
+ * (compactPackage): the seed pass's four images and two certificates are 25 KiB, so 8 MiB holds
+ * those of hundreds of templates. A file evicted is read from the store again when a package needs it.
  */
 export const FILE_MEMORY_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -42,8 +42,9 @@ const MAX_REMEMBERED_TEMPLATES = 1_024;
  * memory in front of a store shared by every instance (the database), in front of the real
  * packager. Concurrent requests for the same package in this process wait for one build (a
  * template change makes every device ask for its pass within seconds). Both tiers hold packages
- * without their template's images (compactPackage), which are kept once per template and put back
- * when a package is served; a package whose images are gone counts as never built.
+ * without their template's images and its pass type's certificates (compactPackage), which are kept
+ * once per template and put back when a package is served; a package whose files are gone counts
+ * as never built.
  *
  * The store is a cache, not a record. A new package is served as soon as it is signed and
  * written to the store in the background, so a device does not wait for a database commit; at
@@ -57,7 +58,8 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
   private readonly memory: PackageLru;
   /**
    * Template files by digest alone: a package names only files whose SHA-256 its own template's
-   * images have, so two templates with the same image may share its bytes here.
+   * images or pass type's certificates have, so two templates with the same image may share its
+   * bytes here.
    */
   private readonly fileMemory = new PackageLru<string>(FILE_MEMORY_MAX_BYTES);
   /** Template id → its version whose files were stored, and that write. */
@@ -144,7 +146,7 @@ export class CachingPassPackager extends PassPackager implements OnModuleDestroy
     const stored = this.storeMisses.delete(cacheKey) ? null : await this.fromStoreIntoMemory(version, cacheKey);
     if (stored !== null) return stored;
     const bytes = await this.packager.package(input);
-    const files = sharedFilesOf(input.template);
+    const files = sharedFilesOf(input);
     for (const file of files) this.rememberFile(file.digest, file.bytes);
     const compact = compactPackage(bytes, files);
     this.memory.set(version.passId, cacheKey, compact);

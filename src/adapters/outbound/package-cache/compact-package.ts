@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
-import type { PassTemplate } from '../../../domain/pass-template';
+import { createHash, X509Certificate } from 'node:crypto';
+import type { PackageInput } from '../../../domain/ports/pass-packager';
 
 /**
- * A template's file that its passes' packages hold byte for byte (an image), named by the hex
- * SHA-256 of its bytes.
+ * Bytes that every package of a template holds byte for byte, named by their hex SHA-256: the
+ * template's images, and the DER of the pass type's certificate and WWDR certificate, which the
+ * signature carries.
  */
 export interface SharedFile {
   digest: string;
@@ -32,10 +33,21 @@ interface Cut {
 /** Digests already made, per image: a template's images are the same objects for every pass built from it. */
 const digests = new WeakMap<Uint8Array, string>();
 
-/** The template's images large enough to be worth cutting out of its packages (MIN_SHARED_FILE_BYTES). */
-export function sharedFilesOf(template: PassTemplate): SharedFile[] {
+/**
+ * Certificates already decoded, by PEM text: a pass type is read afresh for each package, its
+ * certificates are not. Emptied when full; a few pass types are the rule.
+ */
+const certificates = new Map<string, SharedFile | null>();
+const MAX_REMEMBERED_CERTIFICATES = 256;
+
+/**
+ * What is large enough to be worth cutting out of a template's packages (MIN_SHARED_FILE_BYTES):
+ * its images, and its pass type's two certificates as the signature carries them (DER, 1-2 KiB
+ * each; a third of what is left of a package without its images).
+ */
+export function sharedFilesOf(input: Pick<PackageInput, 'template' | 'passType'>): SharedFile[] {
   const files = new Map<string, SharedFile>();
-  for (const bytes of Object.values(template.images)) {
+  for (const bytes of Object.values(input.template.images)) {
     if (bytes.length < MIN_SHARED_FILE_BYTES) continue;
     let digest = digests.get(bytes);
     if (digest === undefined) {
@@ -44,15 +56,35 @@ export function sharedFilesOf(template: PassTemplate): SharedFile[] {
     }
     files.set(digest, { digest, bytes });
   }
+  for (const pem of [input.passType.certificatePem, input.passType.wwdrCertificatePem]) {
+    const certificate = certificateOf(pem);
+    if (certificate !== null && certificate.bytes.length >= MIN_SHARED_FILE_BYTES) files.set(certificate.digest, certificate);
+  }
   return [...files.values()];
+}
+
+/** The certificate's DER, null when the text is none (the package could not have been signed with it either). */
+function certificateOf(pem: string): SharedFile | null {
+  let certificate = certificates.get(pem);
+  if (certificate === undefined) {
+    try {
+      const bytes = new X509Certificate(pem).raw;
+      certificate = { digest: createHash('sha256').update(bytes).digest('hex'), bytes };
+    } catch {
+      certificate = null;
+    }
+    if (certificates.size >= MAX_REMEMBERED_CERTIFICATES) certificates.clear();
+    certificates.set(pem, certificate);
+  }
+  return certificate;
 }
 
 /**
  * The package with every run of bytes equal to one of `files` cut out and named by its digest
- * instead: a pass's own part of the package (pass.json, manifest, signature, the zip's headers
- * and directory), about 5 KiB of the seed pass's 28 KiB. A package of 10,000 passes of one
- * template then keeps its images once, in memory and in the database, which reads a sixth of the
- * bytes per package (bench/HISTORY.md). Byte runs rather than zip entries: the cut-out bytes are
+ * instead: a pass's own part of the package (pass.json, manifest, the signature without its
+ * certificates, the zip's headers and directory), about 3 KiB of the seed pass's 28 KiB. A
+ * template of 10,000 passes then keeps its images and certificates once, in memory and in the
+ * database, which reads a ninth of the bytes per package (bench/HISTORY.md). Byte runs rather than zip entries: the cut-out bytes are
  * equal to the file wherever they are, so the package comes back byte for byte without reading
  * the zip. A package with nothing to cut comes back as it is: a whole package is a compact one.
  */

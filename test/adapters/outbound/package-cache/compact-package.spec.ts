@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import {
   compactPackage,
   cutFileDigests,
@@ -74,13 +74,14 @@ describe('compactPackage and expandPackage', () => {
     input.template.images = { 'icon.png': aLargePng(1448), 'icon@2x.png': aLargePng(4884), 'logo.png': aLargePng(8526), 'logo@2x.png': aLargePng(8914) };
     const packager = new NodeCryptoPassPackager(loadAppConfig({ PUBLIC_BASE_URL: 'https://passes.test' }, '/tmp'));
     const bytes = await packager.package(input);
-    const files = sharedFilesOf(input.template);
+    const files = sharedFilesOf(input);
+    const certificateBytes = [certs.material.certificatePem, certs.material.wwdrCertificatePem].reduce((sum, pem) => sum + new X509Certificate(pem).raw.length, 0);
 
     const compact = compactPackage(bytes, files);
 
-    expect(files).toHaveLength(4);
-    expect(cutFileDigests(compact)).toHaveLength(4);
-    expect(compact.length).toBeLessThan(bytes.length - 23_000);
+    expect(files).toHaveLength(6);
+    expect(cutFileDigests(compact)).toHaveLength(6);
+    expect(compact.length).toBeLessThan(bytes.length - 23_000 - certificateBytes + 6 * 40);
     const expanded = expandPackage(compact, lookup(files))!;
     expect(expanded.equals(bytes)).toBe(true);
     expect(opensslVerify(unzipPkpass(expanded), certs.caFile).ok).toBe(true);
@@ -88,12 +89,22 @@ describe('compactPackage and expandPackage', () => {
 });
 
 describe('sharedFilesOf', () => {
-  it("names the template's images of at least MIN_SHARED_FILE_BYTES by their SHA-256, each content once", async () => {
+  it("names the template's images of at least MIN_SHARED_FILE_BYTES and the pass type's two certificates by their SHA-256, each content once", async () => {
     const certs = await throwawayCerts();
-    const { template } = packageInput(certs.material);
+    const input = packageInput(certs.material);
     const logo = aLargePng(2000);
-    template.images = { 'icon.png': PNG_1X1, 'logo.png': logo, 'logo@2x.png': Buffer.from(logo) };
+    input.template.images = { 'icon.png': PNG_1X1, 'logo.png': logo, 'logo@2x.png': Buffer.from(logo) };
+    const [signer, wwdr] = [certs.material.certificatePem, certs.material.wwdrCertificatePem].map((pem) => new X509Certificate(pem).raw);
 
-    expect(sharedFilesOf(template)).toEqual([{ digest: createHash('sha256').update(logo).digest('hex'), bytes: logo }]);
+    expect(sharedFilesOf(input)).toEqual([logo, signer, wwdr].map(fileOf));
+  });
+
+  it('leaves out a certificate text that is not one, which no package could have been signed with', async () => {
+    const certs = await throwawayCerts();
+    const input = packageInput(certs.material);
+    input.template.images = {};
+    input.passType.wwdrCertificatePem = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n';
+
+    expect(sharedFilesOf(input)).toEqual([fileOf(new X509Certificate(certs.material.certificatePem).raw)]);
   });
 });

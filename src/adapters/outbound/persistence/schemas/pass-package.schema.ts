@@ -34,9 +34,10 @@ export const PassPackageRecordSchema = new EntitySchema<PassPackageRecord>({
 });
 
 /**
- * Row of the `pass_package_files` table: a template's file (an image) that the packages of its
- * passes in `pass_packages` leave out and name by `digest`, its hex SHA-256 (compactPackage).
- * Per template, so one account's packages never read another's files; deleted with the template.
+ * Row of the `pass_package_files` table: a template's file (an image, or a certificate of its pass
+ * type as signatures carry it) that the packages of its passes in `pass_packages` leave out and
+ * name by `digest`, its hex SHA-256 (compactPackage). Per template, so one account's packages
+ * never read another's files; deleted with the template.
  */
 export class PassPackageFileRecord {
   templateId!: number;
