@@ -7,11 +7,11 @@ import { setFlagsFromString } from 'node:v8';
  * Young ArrayBuffers are swept on one of V8's background threads by default. Every package a
  * build thread hands back becomes one (a 28 KiB Buffer of the seed pass, 1,800 a second), and
  * while the event loop and the build thread keep both of this machine's cores busy, that sweep
- * can fall behind for good: in 5 of 24 runs of the packager's build-thread case, the packages'
+ * can fall behind for good: in 9 of 37 runs of the packager's build-thread case, the packages'
  * ArrayBuffers piled up to 66 MB (process.memoryUsage().arrayBuffers, against 10.5 MB otherwise),
  * and V8 answered with a mark-compact on the event loop every 200 ms for the rest of the run:
- * event-loop blocks of 15-21 ms instead of about 5, 50 MB more RSS, a tenth fewer passes. Swept
- * in the scavenge that finds them dead instead, they never did, in 26 runs (bench/HISTORY.md).
+ * event-loop blocks of 15-42 ms instead of about 5, 50 MB more RSS, a tenth fewer passes. Swept
+ * in the scavenge that finds them dead instead, they never did, in 35 runs (bench/HISTORY.md).
  * Set at start-up rather than on the command line so that `node dist/main.js` gets it too, and a
  * Node whose V8 no longer knows the flag starts anyway (V8 prints that it does not know it);
  * the test of this file says when that happens.
