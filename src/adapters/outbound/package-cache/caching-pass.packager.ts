@@ -30,7 +30,8 @@ const MAX_REMEMBERED_MISSES = 1_024;
 /**
  * Memory for the template files that packages in memory and in the store leave out
  * (compactPackage): the seed pass's four images and two certificates are 25 KiB, so 8 MiB holds
- * those of hundreds of templates. A file evicted is read from the store again when a package needs it.
+ * those of hundreds of templates. A file evicted is read from the store again when a package
+ * needs it.
  */
 export const FILE_MEMORY_MAX_BYTES = 8 * 1024 * 1024;
 

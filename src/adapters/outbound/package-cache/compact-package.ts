@@ -63,7 +63,7 @@ export function sharedFilesOf(input: Pick<PackageInput, 'template' | 'passType'>
   return [...files.values()];
 }
 
-/** The certificate's DER, null when the text is none (the package could not have been signed with it either). */
+/** The certificate's DER; null when the text is not a certificate, which no package could have been signed with. */
 function certificateOf(pem: string): SharedFile | null {
   let certificate = certificates.get(pem);
   if (certificate === undefined) {
@@ -84,9 +84,9 @@ function certificateOf(pem: string): SharedFile | null {
  * instead: a pass's own part of the package (pass.json, manifest, the signature without its
  * certificates, the zip's headers and directory), about 3 KiB of the seed pass's 28 KiB. A
  * template of 10,000 passes then keeps its images and certificates once, in memory and in the
- * database, which reads a ninth of the bytes per package (bench/HISTORY.md). Byte runs rather than zip entries: the cut-out bytes are
- * equal to the file wherever they are, so the package comes back byte for byte without reading
- * the zip. A package with nothing to cut comes back as it is: a whole package is a compact one.
+ * database, which reads a ninth of the bytes per package (bench/HISTORY.md). Byte runs rather
+ * than zip entries: the cut-out bytes are equal to the file wherever they are (a certificate lies
+ * inside the signature's DER), so the package comes back byte for byte without reading the zip. A package with nothing to cut comes back as it is: a whole package is a compact one.
  */
 export function compactPackage(bytes: Buffer, files: readonly SharedFile[]): Buffer {
   const cuts: Cut[] = [];
