@@ -86,7 +86,8 @@ function certificateOf(pem: string): SharedFile | null {
  * template of 10,000 passes then keeps its images and certificates once, in memory and in the
  * database, which reads a ninth of the bytes per package (bench/HISTORY.md). Byte runs rather
  * than zip entries: the cut-out bytes are equal to the file wherever they are (a certificate lies
- * inside the signature's DER), so the package comes back byte for byte without reading the zip. A package with nothing to cut comes back as it is: a whole package is a compact one.
+ * inside the signature's DER), so the package comes back byte for byte without reading the zip.
+ * A package with nothing to cut comes back as it is: a whole package is a compact one.
  */
 export function compactPackage(bytes: Buffer, files: readonly SharedFile[]): Buffer {
   const cuts: Cut[] = [];

@@ -70,8 +70,8 @@ interface BuildThread {
  *
  * Threads start on the first package and stay; each is referenced only while it has jobs, so an
  * idle one never keeps the process alive. A thread that fails, exits or answers nothing for
- * BUILD_THREAD_STALL_MS fails its jobs, and the next package starts another. `onApplicationShutdown` (after the HTTP server has stopped taking
- * requests) ends them.
+ * BUILD_THREAD_STALL_MS fails its jobs, and the next package starts another.
+ * `onApplicationShutdown` (after the HTTP server has stopped taking requests) ends them.
  */
 export class WorkerThreadPassPackager extends PassPackager implements OnApplicationShutdown {
   private readonly threads: BuildThread[] = [];
@@ -154,11 +154,7 @@ export class WorkerThreadPassPackager extends PassPackager implements OnApplicat
       if (reply.bytes !== undefined) pending.resolve(Buffer.from(reply.bytes, 'latin1'));
       else pending.reject(errorOf(reply.error));
     });
-    const stop = (error: Error) => {
-      const index = this.threads.indexOf(thread);
-      if (index !== -1) this.threads.splice(index, 1);
-      fail(thread, error);
-    };
+    const stop = (error: Error) => this.retire(thread, error);
     thread.worker.on('error', (error) => stop(new Error(`a package build thread failed: ${error.message}`)));
     thread.worker.on('messageerror', (error) => {
       stop(new Error(`a package build thread's answer could not be read: ${error.message}`));
@@ -171,10 +167,15 @@ export class WorkerThreadPassPackager extends PassPackager implements OnApplicat
 
   private stopWedged(thread: BuildThread): void {
     if (thread.pending.size === 0) return;
+    this.retire(thread, new Error(`a package build thread answered nothing for ${this.stallMs} ms and was stopped`));
+    void thread.worker.terminate();
+  }
+
+  /** No new job goes to the thread, and those it holds fail with `error`. */
+  private retire(thread: BuildThread, error: Error): void {
     const index = this.threads.indexOf(thread);
     if (index !== -1) this.threads.splice(index, 1);
-    fail(thread, new Error(`a package build thread answered nothing for ${this.stallMs} ms and was stopped`));
-    void thread.worker.terminate();
+    fail(thread, error);
   }
 }
 

@@ -56,12 +56,7 @@ export function passPackagerContract(name: string, create: (config: AppConfig) =
     }
 
     it('builds a zip whose manifest hashes every file and whose signature verifies that manifest', async () => {
-      const input = packageInput(certs.material, {
-        fields: { gate: { value: 'B7' }, passenger: { value: 'Ada Lovelace', label: 'Traveller' } },
-        barcodeMessage: 'PASS-0001',
-        barcodeAltText: 'PASS 0001',
-        images: { 'icon.png': Buffer.concat([PNG_1X1, Buffer.from([0])]) },
-      });
+      const input = ticketedInput(certs.material);
 
       const files = unzipPkpass(await packager.package(input));
 
@@ -271,12 +266,7 @@ export function signingPassPackagerContract(
     afterAll(() => close(packager));
 
     it('signs the manifest so that openssl verifies it against the CA', async () => {
-      const input = packageInput(certs.material, {
-        fields: { gate: { value: 'B7' }, passenger: { value: 'Ada Lovelace', label: 'Traveller' } },
-        barcodeMessage: 'PASS-0001',
-        barcodeAltText: 'PASS 0001',
-        images: { 'icon.png': Buffer.concat([PNG_1X1, Buffer.from([0])]) },
-      });
+      const input = ticketedInput(certs.material);
 
       const verified = opensslVerify(unzipPkpass(await packager.package(input)), certs.caFile);
 
@@ -367,6 +357,16 @@ export function signingPassPackagerContract(
         expect(report.checks.find((check) => check.name === 'signature value')?.ok).toBe(false);
       });
     });
+  });
+}
+
+/** The seed-like pass with field values, a barcode and an icon of the pass's own. */
+function ticketedInput(material: SigningMaterial): PackageInput {
+  return packageInput(material, {
+    fields: { gate: { value: 'B7' }, passenger: { value: 'Ada Lovelace', label: 'Traveller' } },
+    barcodeMessage: 'PASS-0001',
+    barcodeAltText: 'PASS 0001',
+    images: { 'icon.png': Buffer.concat([PNG_1X1, Buffer.from([0])]) },
   });
 }
 
