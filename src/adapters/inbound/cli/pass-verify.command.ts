@@ -10,7 +10,7 @@ import { failCommand } from './cli-output';
   name: 'pass:verify',
   arguments: '<file>',
   description:
-    'Check a .pkpass the way a device does: manifest hashes, signature, certificate chain and expiry, pass.json schema. Exit code 0 only when valid',
+    'Check a .pkpass the way a device does: manifest hashes, signature, certificate chain and expiry, pass.json and personalization.json schemas. Exit code 0 only when valid',
 })
 export class PassVerifyCommand extends CommandRunner {
   constructor(private readonly config: AppConfig) {

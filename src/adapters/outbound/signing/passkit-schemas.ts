@@ -11,6 +11,7 @@ interface JoiSchema {
 
 interface PasskitSchemas {
   PassProps: JoiSchema;
+  Personalize: JoiSchema;
 }
 
 /**
@@ -43,6 +44,15 @@ export function checkPassJson(passJson: unknown): { problems: PassJsonProblem[];
     return { problems: [{ path: '', message: 'pass.json must be a JSON object' }], value: passJson };
   }
   return issuesOf(schemas.PassProps, passJson, []);
+}
+
+/**
+ * Checks personalization.json against passkit-generator's Personalize schema, which its PKPass
+ * applies to the file before packaging it (and drops the file, with a console warning, when it
+ * fails). Paths are prefixed with `personalization`.
+ */
+export function validatePersonalizationJson(personalization: unknown): PassJsonProblem[] {
+  return issuesOf(schemas.Personalize, personalization, ['personalization']).problems;
 }
 
 function issuesOf(

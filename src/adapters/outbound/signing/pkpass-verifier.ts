@@ -3,7 +3,7 @@ import { fromBER } from 'asn1js';
 import { unzipSync } from 'fflate';
 import * as pkijs from 'pkijs';
 import { nameAttributes } from './node-crypto-certificate.reader';
-import { validatePassJson } from './passkit-schemas';
+import { validatePassJson, validatePersonalizationJson } from './passkit-schemas';
 
 export interface PkpassCheck {
   name: string;
@@ -27,6 +27,7 @@ export const PKPASS_CHECKS = {
   expiry: 'signer expiry',
   identifiers: 'identifiers',
   schema: 'pass.json schema',
+  personalization: 'personalization.json schema',
 } as const;
 
 const OID = {
@@ -67,8 +68,9 @@ interface Parsed {
 /**
  * Checks a `.pkpass` the way Wallet does: the zip, manifest SHA-1 hashes of every file, the detached
  * CMS signature over manifest.json with contentType, messageDigest and signingTime, the signer
- * certificate chained through the embedded WWDR to a trusted CA, expiry, and that pass.json names
- * the certificate's pass type and team. Never throws: malformed input is a failed check.
+ * certificate chained through the embedded WWDR to a trusted CA, expiry, that pass.json names
+ * the certificate's pass type and team, and pass.json and personalization.json against
+ * passkit-generator's schemas. Never throws: malformed input is a failed check.
  * @see https://developer.apple.com/documentation/walletpasses/building-a-pass
  */
 export async function verifyPkpass(
@@ -248,6 +250,20 @@ export async function verifyPkpass(
     const problems = validatePassJson(parsed.passJson);
     if (problems.length > 0) throw new CheckFailed(summarize(problems.map((problem) => problem.message)));
     return "valid against passkit-generator's schemas";
+  });
+
+  await run(PKPASS_CHECKS.personalization, ['files'], () => {
+    const file = parsed.files!['personalization.json'];
+    if (!file) return 'none: the pass offers no enrollment';
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file));
+    } catch (error) {
+      throw new CheckFailed(`personalization.json is not UTF-8 JSON: ${(error as Error).message}`);
+    }
+    const problems = validatePersonalizationJson(json);
+    if (problems.length > 0) throw new CheckFailed(summarize(problems.map((problem) => problem.message)));
+    return "valid against passkit-generator's Personalize schema";
   });
 
   return { valid: checks.every((check) => check.ok), checks };

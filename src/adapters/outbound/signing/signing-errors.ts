@@ -7,7 +7,7 @@ export function signingMaterialInvalid(what: string, error: unknown): DomainErro
   return new DomainError(DomainErrorCode.SigningMaterialInvalid, `${what}: ${reason}.`);
 }
 
-/** PASS_INVALID listing every schema problem of a pass.json, the first one's path as `field`. */
+/** PASS_INVALID listing every schema problem of a pass.json or personalization.json, the first one's path as `field`. */
 export function passJsonInvalid(serialNumber: string, problems: PassJsonProblem[]): DomainError {
   return new DomainError(
     DomainErrorCode.PassInvalid,

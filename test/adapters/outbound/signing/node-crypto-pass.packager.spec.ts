@@ -42,7 +42,7 @@ describe('NodeCryptoPassPackager', () => {
     ['storeCard', { style: 'storeCard', transitType: null, images: images('strip') }],
   ];
 
-  it.each(styles)('writes the same pass.json, manifest.json and files as the reference packager (%s)', async (_style, overrides) => {
+  it.each(styles)('writes the same pass.json, manifest.json and files as the reference packager, both verified by openssl (%s)', async (_style, overrides) => {
     const template = boardingPassTemplate({
       ...overrides,
       relevance: {
@@ -70,6 +70,7 @@ describe('NodeCryptoPassPackager', () => {
     expect(withoutSignature(fast).sort()).toEqual(withoutSignature(slow).sort());
     for (const name of withoutSignature(slow)) expect(fast[name].equals(slow[name])).toBe(true);
     expect(opensslVerify(fast, certs.caFile).ok).toBe(true);
+    expect(opensslVerify(slow, certs.caFile).ok).toBe(true);
   });
 
   it('signs manifest.json with SHA-256 and RSA, signed attributes Wallet needs, and the signer and WWDR certificates', async () => {

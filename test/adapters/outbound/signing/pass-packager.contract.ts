@@ -214,6 +214,19 @@ export function passPackagerContract(name: string, create: (config: AppConfig) =
         expect(signatureVerifies(files, certs)).toBe(true);
       });
 
+      it("turns a personalization.json that fails passkit-generator's Personalize schema into PASS_INVALID, not a pass without it", async () => {
+        // PassTemplate refuses such an offer; a row stored before a rule changed would not be checked again.
+        const input = personalizableInput(certs.material);
+        input.template.personalization = { ...AN_OFFER, requiredPersonalizationFields: ['PKPassPersonalizationFieldShoeSize' as never] };
+
+        const failure = await packager.package(input).catch((error: unknown) => error);
+
+        expect(failure).toMatchObject({
+          code: DomainErrorCode.PassInvalid,
+          details: { field: 'personalization.requiredPersonalizationFields.0' },
+        });
+      });
+
       it('offers no enrollment on a pass that shows as voided', async () => {
         const files = await packaged(redeemedPersonalizableInput(certs.material));
 

@@ -132,6 +132,21 @@ describe('verifyPkpass', () => {
     });
   });
 
+  it("reports a personalization.json that fails passkit-generator's Personalize schema, and passes a package without one", async () => {
+    const offer = { description: 'Join', requiredPersonalizationFields: ['PKPassPersonalizationFieldShoeSize'] };
+
+    const report = await verify(rezip({ 'personalization.json': Buffer.from(JSON.stringify(offer)) }));
+
+    expect(report.checks.find((check) => check.name === PKPASS_CHECKS.personalization)).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/personalization\.requiredPersonalizationFields\.0/),
+    });
+    expect((await verify(pkpass)).checks.find((check) => check.name === PKPASS_CHECKS.personalization)).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^none/),
+    });
+  });
+
   it('reports pass.json that is not JSON', async () => {
     const report = await verify(rezip({ 'pass.json': Buffer.from('{not json') }));
 
