@@ -109,6 +109,14 @@ export const pushLatencyScenario: Scenario = {
           `the PUT's own answer p50 ${signal.answerP50Ms.toFixed(1)} ms, p90 ${signal.answerP90Ms.toFixed(1)} ms (baseline ${poll.answerP50Ms.toFixed(1)} ms, ${poll.answerP90Ms.toFixed(1)} ms)` +
           (context.quick ? ' (--quick: fewer changes)' : ''),
       },
+      {
+        figure: 'peak RSS, push latency',
+        unit: 'MB',
+        value: results.signal.peakRssMb,
+        baseline: { label: CASES.poll, value: results.poll.peakRssMb },
+        target: { text: '≤ 400 MB', met: results.signal.peakRssMb <= 400 },
+        note: "getrusage maxrss of the case's process: the service, and the APNs stand-in beside it in the same process",
+      },
     ];
   },
 };
