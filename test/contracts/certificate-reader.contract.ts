@@ -1,7 +1,5 @@
-import 'reflect-metadata';
-import { KeyObject, webcrypto, X509Certificate } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
-import { CertificateAndKey, issueSignerCertificate } from '../../src/adapters/outbound/signing/certs-directory';
+import { X509Certificate } from 'node:crypto';
+import { createDevelopmentCa, issueSignerCertificate } from '../../src/adapters/outbound/signing/certs-directory';
 import { DomainErrorCode } from '../../src/domain/errors';
 import type { SigningMaterial } from '../../src/domain/pass-type';
 import type { CertificateReader, SigningIdentity } from '../../src/domain/ports/certificate-reader';
@@ -17,38 +15,6 @@ export interface GoodMaterial {
   material: SigningMaterial;
   /** What its certificate says. */
   identity: SigningIdentity;
-}
-
-const RSA_SHA256: webcrypto.RsaHashedKeyGenParams = {
-  name: 'RSASSA-PKCS1-v1_5',
-  modulusLength: 2048,
-  publicExponent: new Uint8Array([1, 0, 1]),
-  hash: 'SHA-256',
-};
-
-/** The development CA helper cannot name Apple, and only an Apple-named WWDR makes material count as production. */
-async function appleNamedCa(): Promise<CertificateAndKey> {
-  const keys = (await webcrypto.subtle.generateKey(RSA_SHA256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: '01',
-      name: [{ CN: ['Apple Worldwide Developer Relations Certification Authority'] }, { OU: ['G4'] }, { O: ['Apple Inc.'] }, { C: ['US'] }],
-      notBefore: new Date('2020-01-01T00:00:00Z'),
-      notAfter: new Date('2040-01-01T00:00:00Z'),
-      keys,
-      signingAlgorithm: RSA_SHA256,
-      extensions: [
-        new x509.BasicConstraintsExtension(true, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, webcrypto),
-      ],
-    },
-    webcrypto,
-  );
-  return {
-    certificatePem: certificate.toString('pem'),
-    privateKeyPem: KeyObject.from(keys.privateKey).export({ type: 'pkcs8', format: 'pem' }).toString(),
-  };
 }
 
 /**
@@ -70,7 +36,11 @@ export function certificateReaderContract(name: string, create: (good: readonly 
         expiresAt: new Date(new X509Certificate(certs.signer.certificatePem).validTo),
         development: true,
       };
-      const appleCa = await appleNamedCa();
+      // Only a WWDR of Apple's organization makes material count as production.
+      const appleCa = await createDevelopmentCa({
+        commonName: 'Apple Worldwide Developer Relations Certification Authority',
+        organization: 'Apple Inc.',
+      });
       const appleSigner = await issueSignerCertificate(appleCa, {
         passTypeIdentifier: 'pass.com.example.production',
         teamIdentifier: 'PRODTEAM01',

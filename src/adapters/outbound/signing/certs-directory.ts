@@ -235,7 +235,7 @@ async function writeSecret(path: string, content: string): Promise<void> {
  * it marked as a CA (basicConstraints CA:TRUE, keyUsage keyCertSign) to accept it as an issuer.
  */
 export async function createDevelopmentCa(
-  options: { commonName?: string; notBefore?: Date; notAfter?: Date } = {},
+  options: { commonName?: string; organization?: string; notBefore?: Date; notAfter?: Date } = {},
 ): Promise<CertificateAndKey> {
   const keys = (await crypto.subtle.generateKey(RSA_SHA256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const notBefore = options.notBefore ?? new Date(Date.now() - DAY_MS);
@@ -244,7 +244,7 @@ export async function createDevelopmentCa(
       serialNumber: serialNumber(),
       name: [
         { CN: [options.commonName ?? DEVELOPMENT_CA_NAME] },
-        { O: [DEVELOPMENT_ORGANIZATION] },
+        { O: [options.organization ?? DEVELOPMENT_ORGANIZATION] },
         { C: ['US'] },
       ],
       notBefore,
