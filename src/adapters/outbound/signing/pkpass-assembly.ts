@@ -31,9 +31,9 @@ export function pkpassAssemblyOf(input: PackageInput, webServiceUrl: string): Pk
 
 /**
  * The signed `.pkpass`: pass.json checked and laid out as the reference packager writes it,
- * personalization.json checked as it checks it, every
- * file's SHA-1 in manifest.json (Apple's manifest: hex, keyed by the file's path in the package),
- * the manifest's detached CMS signature, and the zip of stored entries.
+ * personalization.json checked as it checks it, every file's SHA-1 in manifest.json (Apple's
+ * manifest: hex, keyed by the file's path in the package), the manifest's detached CMS signature,
+ * and the zip of stored entries.
  * @see https://developer.apple.com/documentation/walletpasses/building-a-pass
  */
 export async function assemblePkpass(assembly: PkpassAssembly, signer: Pick<CmsManifestSigner, 'sign'>): Promise<Buffer> {
