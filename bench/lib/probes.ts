@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
@@ -74,6 +74,43 @@ export function mainThreadCpuMs(): number | null {
 
 /** USER_HZ: 100 on every Linux architecture Node runs on (`getconf CLK_TCK`). */
 const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time so far of every process on this machine whose command is `command` (PostgreSQL's
+ * server and its backends are all `postgres`), by process id; null without /proc, or when none
+ * runs here (a database on another host). Over a phase, `processesCpuMsSince` adds up what each
+ * spent: processes that ended within it are not counted, which for PostgreSQL's are the
+ * connections of pools that closed and short-lived workers.
+ */
+export function processesCpuMs(command: string): Map<number, number> | null {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^[0-9]+$/.test(entry));
+  } catch {
+    return null;
+  }
+  const cpu = new Map<number, number>();
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    } catch {
+      continue; // Ended meanwhile.
+    }
+    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    cpu.set(Number(pid), ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND);
+  }
+  return cpu.size > 0 ? cpu : null;
+}
+
+/** What the processes of `start` (and those started since) spent from `start` to `end`. */
+export function processesCpuMsSince(start: Map<number, number> | null, end: Map<number, number> | null): number | null {
+  if (start === null || end === null) return null;
+  let total = 0;
+  for (const [pid, ms] of end) total += ms - (start.get(pid) ?? 0);
+  return total;
+}
 
 /** Peak resident set size of this process so far, in MB (getrusage reports KiB). */
 export function peakRssMb(): number {

@@ -9,7 +9,17 @@ import { startCpuProfile } from '../lib/cpu-profile';
 import type { ApnsStandIn } from '../../test/support/apns-stand-in';
 import { refusedByStandIn } from '../lib/apns-stand-in-process';
 import type { InstalledDevice } from '../lib/installed-passes';
-import { cpuCeilingPerSecond, eventLoopUtilizationSince, mainThreadCpuMs, type MemoryPeaks, peakRssMb, percent, sampleMemory } from '../lib/probes';
+import {
+  cpuCeilingPerSecond,
+  eventLoopUtilizationSince,
+  mainThreadCpuMs,
+  type MemoryPeaks,
+  peakRssMb,
+  percent,
+  processesCpuMs,
+  processesCpuMsSince,
+  sampleMemory,
+} from '../lib/probes';
 import { median, percentile } from '../lib/rounds';
 import type { BenchContext, CaseResult, Figure, Metrics, Scenario } from '../lib/scenario';
 import { seedInstalledPassesElsewhere } from '../lib/seeding-process';
@@ -84,6 +94,8 @@ interface PhaseProbe extends MemoryPeaks {
   mainThreadCpuMs: number | null;
   /** The devices' process's CPU over the same phase (the stand-in receiving the pushes included). */
   loadCpuMs: number;
+  /** PostgreSQL's processes' CPU over the same phase when they run on this machine; else null. */
+  databaseCpuMs: number | null;
   /** Share of the phase the service's event loop was running code. */
   eventLoopUtilization: number;
   eventLoopMaxMs: number;
@@ -134,7 +146,7 @@ export const pushStormScenario: Scenario = {
       const probes: Partial<Record<Phase, PhaseProbe>> = {};
       const running = new Map<Phase, (loadCpuMs: number) => PhaseProbe>();
       const result = await load.run({ origin, apiKey, templateId, passTypeIdentifier, devicesFile, connections: CONNECTIONS }, (message) => {
-        if (message.type === 'phase-start') running.set(message.phase, probe(`push-storm-${message.phase}`));
+        if (message.type === 'phase-start') running.set(message.phase, probe(`push-storm-${message.phase}`, context.postgresUrl !== null));
         else if (message.type === 'phase-end') probes[message.phase] = running.get(message.phase)!(message.cpuMs);
       });
       const { storm, cached, notModified } = result;
@@ -176,8 +188,20 @@ export const pushStormScenario: Scenario = {
 
       const perSecond = (round: RoundResult) => (round.requests * 1000) / round.durationMs;
       const phase = (name: Phase) =>
-        probes[name] ?? { cpuMs: 0, mainThreadCpuMs: null, loadCpuMs: 0, eventLoopUtilization: 0, eventLoopMaxMs: 0, rssMaxMb: 0, heapMaxMb: 0, externalMaxMb: 0 };
-      const ceiling = (name: Phase, operations: number) => cpuCeilingPerSecond(phase(name).cpuMs / operations, phase(name).loadCpuMs / operations);
+        probes[name] ?? {
+          cpuMs: 0,
+          mainThreadCpuMs: null,
+          loadCpuMs: 0,
+          databaseCpuMs: null,
+          eventLoopUtilization: 0,
+          eventLoopMaxMs: 0,
+          rssMaxMb: 0,
+          heapMaxMb: 0,
+          externalMaxMb: 0,
+        };
+      // The database server's CPU counts where it shares this machine's cores, as it does here.
+      const ceiling = (name: Phase, operations: number) =>
+        cpuCeilingPerSecond(phase(name).cpuMs / operations, (phase(name).loadCpuMs + (phase(name).databaseCpuMs ?? 0)) / operations);
       return {
         devices: count,
         seedMs,
@@ -192,6 +216,7 @@ export const pushStormScenario: Scenario = {
         stormMainThreadCpuMsPerDevice: perOperation(phase('storm').mainThreadCpuMs, count),
         stormEventLoopMaxMs: phase('storm').eventLoopMaxMs,
         stormLoadCpuMsPerDevice: phase('storm').loadCpuMs / count,
+        stormDatabaseCpuMsPerDevice: perOperation(phase('storm').databaseCpuMs, count),
         stormEventLoopUtilization: phase('storm').eventLoopUtilization,
         stormCpuCeilingSeconds: count / ceiling('storm', count),
         stormRssMaxMb: phase('storm').rssMaxMb,
@@ -204,6 +229,7 @@ export const pushStormScenario: Scenario = {
         cachedMainThreadCpuUsPerRequest: perOperation(phase('cached').mainThreadCpuMs, cached.requests / 1000),
         cachedEventLoopMaxMs: phase('cached').eventLoopMaxMs,
         cachedLoadCpuUsPerRequest: (phase('cached').loadCpuMs * 1000) / cached.requests,
+        cachedDatabaseCpuUsPerRequest: perOperation(phase('cached').databaseCpuMs, cached.requests / 1000),
         cachedEventLoopUtilization: phase('cached').eventLoopUtilization,
         cachedCpuCeilingPerSecond: ceiling('cached', cached.requests),
         cachedRssMaxMb: phase('cached').rssMaxMb,
@@ -214,6 +240,7 @@ export const pushStormScenario: Scenario = {
         notModifiedMainThreadCpuUsPerRequest: perOperation(phase('notModified').mainThreadCpuMs, notModified.requests / 1000),
         notModifiedEventLoopMaxMs: phase('notModified').eventLoopMaxMs,
         notModifiedLoadCpuUsPerRequest: (phase('notModified').loadCpuMs * 1000) / notModified.requests,
+        notModifiedDatabaseCpuUsPerRequest: perOperation(phase('notModified').databaseCpuMs, notModified.requests / 1000),
         notModifiedEventLoopUtilization: phase('notModified').eventLoopUtilization,
         notModifiedCpuCeilingPerSecond: ceiling('notModified', notModified.requests),
         notModifiedRssMaxMb: phase('notModified').rssMaxMb,
@@ -260,7 +287,9 @@ export const pushStormScenario: Scenario = {
           `${m.stormPutMs.toFixed(0)} ms; pushes reached the stand-in from ${seconds(m.stormFirstPushMs)} s to ${seconds(m.stormLastPushMs)} s; ` +
           `each device asks when its push arrives, push to new pass p50 ${seconds(m.stormPushToServedP50Ms)} s, p99 ${seconds(m.stormPushToServedP99Ms)} s; ` +
           `service CPU ${m.stormCpuMsPerDevice.toFixed(2)} ms per device (list + sign + serve, pushes included)${mainThreadNote(m.stormMainThreadCpuMsPerDevice, 'ms')}; longest event-loop block ${m.stormEventLoopMaxMs.toFixed(0)} ms; ` +
-          `the service's event loop busy ${percent(m.stormEventLoopUtilization)} of the storm; the devices' process (and the APNs stand-in) ${m.stormLoadCpuMsPerDevice.toFixed(2)} ms of CPU per device: ` +
+          `the service's event loop busy ${percent(m.stormEventLoopUtilization)} of the storm; the devices' process (and the APNs stand-in) ${m.stormLoadCpuMsPerDevice.toFixed(2)} ms of CPU per device` +
+          databaseNote(m.stormDatabaseCpuMsPerDevice, 'ms') +
+          ': ' +
           `at that CPU, this machine's cores could serve 10,000 devices in ${(m.stormCpuCeilingSeconds * (10_000 / m.devices)).toFixed(1)} s at the soonest; ` +
           `${CONNECTIONS} device connections in a process of their own, ${database}; every package verified like a device does on a sample; 0 failures` +
           quick,
@@ -273,7 +302,7 @@ export const pushStormScenario: Scenario = {
         note:
           `${CONNECTIONS} keep-alive connections (undici, the devices' process), each of the ${devices} devices once; latency p50 ${m.cachedLatencyP50Ms.toFixed(0)} ms, p99 ${m.cachedLatencyP99Ms.toFixed(0)} ms; ` +
           `service CPU ${m.cachedCpuUsPerRequest.toFixed(0)} µs per GET${mainThreadNote(m.cachedMainThreadCpuUsPerRequest, 'µs')}; longest event-loop block ${m.cachedEventLoopMaxMs.toFixed(0)} ms; ` +
-          ceilingNote(m.cachedEventLoopUtilization, m.cachedLoadCpuUsPerRequest, m.cachedCpuCeilingPerSecond) +
+          ceilingNote(m.cachedEventLoopUtilization, m.cachedLoadCpuUsPerRequest, m.cachedDatabaseCpuUsPerRequest, m.cachedCpuCeilingPerSecond) +
           `; ${cacheNote}` +
           (context.quick ? ' (--quick)' : ''),
       },
@@ -285,7 +314,7 @@ export const pushStormScenario: Scenario = {
         note:
           `${CONNECTIONS} keep-alive connections (undici, the devices' process), each of the ${devices} devices once; latency p50 ${m.notModifiedLatencyP50Ms.toFixed(1)} ms, p99 ${m.notModifiedLatencyP99Ms.toFixed(0)} ms; ` +
           `service CPU ${m.notModifiedCpuUsPerRequest.toFixed(0)} µs per request${mainThreadNote(m.notModifiedMainThreadCpuUsPerRequest, 'µs')}; longest event-loop block ${m.notModifiedEventLoopMaxMs.toFixed(0)} ms; ` +
-          ceilingNote(m.notModifiedEventLoopUtilization, m.notModifiedLoadCpuUsPerRequest, m.notModifiedCpuCeilingPerSecond) +
+          ceilingNote(m.notModifiedEventLoopUtilization, m.notModifiedLoadCpuUsPerRequest, m.notModifiedDatabaseCpuUsPerRequest, m.notModifiedCpuCeilingPerSecond) +
           (context.quick ? ' (--quick)' : ''),
       },
       {
@@ -313,20 +342,28 @@ function mainThreadNote(value: number, unit: 'ms' | 'µs'): string {
   return Number.isFinite(value) ? ` (${value.toFixed(unit === 'ms' ? 2 : 0)} ${unit} of it on the event loop's thread)` : '';
 }
 
-function ceilingNote(eventLoopUtilization: number, loadCpuUsPerRequest: number, ceilingPerSecond: number): string {
+/** ", PostgreSQL's processes on this machine 0.41 ms" where they were measured. */
+function databaseNote(value: number, unit: 'ms' | 'µs'): string {
+  return Number.isFinite(value) ? `, PostgreSQL's processes on this machine ${value.toFixed(unit === 'ms' ? 2 : 0)} ${unit}` : '';
+}
+
+function ceilingNote(eventLoopUtilization: number, loadCpuUsPerRequest: number, databaseCpuUsPerRequest: number, ceilingPerSecond: number): string {
   return (
-    `the service's event loop busy ${percent(eventLoopUtilization)} of the round; the devices' process ${loadCpuUsPerRequest.toFixed(0)} µs of CPU per request: ` +
-    `at that CPU, this machine's cores could answer at most ${ceilingPerSecond.toFixed(0)} per second`
+    `the service's event loop busy ${percent(eventLoopUtilization)} of the round; the devices' process ${loadCpuUsPerRequest.toFixed(0)} µs of CPU per request` +
+    databaseNote(databaseCpuUsPerRequest, 'µs') +
+    `: at that CPU, this machine's cores could answer at most ${ceilingPerSecond.toFixed(0)} per second`
   );
 }
 
 /**
- * Starts this process's probes for one phase; the returned function stops them (given the
- * devices' process's CPU over the phase) and reads them.
+ * Starts this process's probes for one phase, and on PostgreSQL the database server's CPU when it
+ * runs on this machine; the returned function stops them (given the devices' process's CPU over
+ * the phase) and reads them.
  * With BENCH_CPU_PROF=<folder>, each phase's CPU profile goes there too (bench/lib/cpu-profile.ts).
  */
-function probe(name: string): (loadCpuMs: number) => PhaseProbe {
+function probe(name: string, postgres: boolean): (loadCpuMs: number) => PhaseProbe {
   const stopProfile = startCpuProfile(name);
+  const databaseCpuStart = postgres ? processesCpuMs('postgres') : null;
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   const cpuStart = process.cpuUsage();
@@ -344,6 +381,7 @@ function probe(name: string): (loadCpuMs: number) => PhaseProbe {
       cpuMs: (cpu.user + cpu.system) / 1000,
       mainThreadCpuMs: mainThreadCpuStart === null || mainThreadCpuEnd === null ? null : mainThreadCpuEnd - mainThreadCpuStart,
       loadCpuMs,
+      databaseCpuMs: processesCpuMsSince(databaseCpuStart, postgres ? processesCpuMs('postgres') : null),
       eventLoopUtilization,
       eventLoopMaxMs: histogram.max / 1e6,
       ...memory,
