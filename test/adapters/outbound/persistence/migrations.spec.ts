@@ -36,14 +36,19 @@ describe.each(databases)('migrations: %s', (name, setup) => {
     }
   });
 
-  (name.includes('PostgreSQL') ? run : it.skip)('store packages on PostgreSQL uncompressed, out of line (no pglz attempt on PNGs)', async () => {
+  (name.includes('PostgreSQL') ? run : it.skip)('store packages on PostgreSQL uncompressed, and in their row while they fit in a page (toast_tuple_target)', async () => {
     const harness = await setup!();
     try {
-      const [column] = await harness.orm!.em.getConnection().execute<Array<{ storage: string }>>(
+      const connection = harness.orm!.em.getConnection();
+      const [column] = await connection.execute<Array<{ storage: string }>>(
         `select a.attstorage as storage from pg_attribute a
           where a.attrelid = to_regclass('pass_packages') and a.attname = 'bytes'`,
       );
       expect(column).toEqual({ storage: 'e' });
+      const [table] = await connection.execute<Array<{ options: string[] }>>(
+        `select c.reloptions as options from pg_class c where c.oid = to_regclass('pass_packages')`,
+      );
+      expect(table.options).toEqual(['toast_tuple_target=8160']);
     } finally {
       await harness.teardown();
     }

@@ -6,6 +6,7 @@ import { Migration20261122220000WalletWebService } from './Migration202611222200
 import { Migration20261122230000Personalization } from './Migration20261122230000Personalization';
 import { Migration20261205100000PassPackageStorage } from './Migration20261205100000PassPackageStorage';
 import { Migration20261205170000PassPackageFiles } from './Migration20261205170000PassPackageFiles';
+import { Migration20261205223000PassPackageInline } from './Migration20261205223000PassPackageInline';
 
 /**
  * Every migration, in order. Listed by import rather than found by path, so the same list works
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122230000Personalization', class: Migration20261122230000Personalization },
   { name: 'Migration20261205100000PassPackageStorage', class: Migration20261205100000PassPackageStorage },
   { name: 'Migration20261205170000PassPackageFiles', class: Migration20261205170000PassPackageFiles },
+  { name: 'Migration20261205223000PassPackageInline', class: Migration20261205223000PassPackageInline },
 ];
