@@ -4,6 +4,8 @@ import { allowedImageKinds } from '../../../domain/pass-style';
 import type { ResolvedField } from '../../../domain/pass';
 import type { PackageInput } from '../../../domain/ports/pass-packager';
 import type { Beacon, Location } from '../../../domain/relevance';
+import { validatePersonalizationJson } from './passkit-schemas';
+import { passJsonInvalid } from './signing-errors';
 
 /** One field dictionary of pass.json. @see https://developer.apple.com/documentation/walletpasses/passfieldcontent */
 export interface PassJsonField {
@@ -182,6 +184,9 @@ export function packageImages(input: PackageInput): Record<string, Buffer> {
 /**
  * `personalization.json` while the pass offers enrollment, else null: once the holder enrolled
  * (or the pass shows as voided) the package leaves it out and Wallet stops offering enrollment.
+ * Checked against passkit-generator's Personalize schema, as its PKPass checks the file: one that
+ * fails is PASS_INVALID here, where PKPass would drop it and sign a pass that no longer offers
+ * enrollment (PassTemplate accepts only offers that pass, so a failure is a bug to report).
  * @see https://developer.apple.com/documentation/walletpasses/personalize
  */
 export function personalizationJson(input: PackageInput): Buffer | null {
@@ -192,6 +197,8 @@ export function personalizationJson(input: PackageInput): Buffer | null {
     requiredPersonalizationFields: [...offer.requiredPersonalizationFields],
   };
   if (offer.termsAndConditions !== undefined) json.termsAndConditions = offer.termsAndConditions;
+  const problems = validatePersonalizationJson(json);
+  if (problems.length > 0) throw passJsonInvalid(input.pass.serialNumber, problems);
   return Buffer.from(JSON.stringify(json), 'utf8');
 }
 

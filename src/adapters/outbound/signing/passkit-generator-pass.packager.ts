@@ -8,7 +8,6 @@ import { PackageInput, PassPackager } from '../../../domain/ports/pass-packager'
 import { buildPassJson, escapedTranslations, packageImages, PassJson, personalizationJson } from './pass-json';
 import { validatePassJson } from './passkit-schemas';
 import { openPrivateKey } from './private-key';
-import { checkPersonalizationFile } from './signable-pass-json';
 import { passJsonInvalid, signingMaterialInvalid } from './signing-errors';
 
 /** What PKPass takes as certificates, with the key already opened. */
@@ -44,11 +43,7 @@ export class PasskitGeneratorPassPackager extends PassPackager {
     // PKPass keeps personalization.json only next to `nfc` and a personalizationLogo@XX.png,
     // which the template guarantees whenever the pass offers enrollment.
     const personalization = personalizationJson(input);
-    if (personalization !== null) {
-      // PKPass would drop a personalization.json its schema refuses and sign the pass without it.
-      checkPersonalizationFile({ 'personalization.json': personalization }, input.pass.serialNumber);
-      buffers['personalization.json'] = personalization;
-    }
+    if (personalization !== null) buffers['personalization.json'] = personalization;
     try {
       const pkpass = new PKPass(buffers, certificates);
       for (const [language, translations] of Object.entries(input.template.localizations)) {

@@ -4,7 +4,7 @@ import type { PackageInput } from '../../../domain/ports/pass-packager';
 import { CmsManifestSigner, RsaSigning } from './cms-signature';
 import { buildPackageFiles, buildPassJson } from './pass-json';
 import { zipStored } from './pkpass-zip';
-import { checkPersonalizationFile, packageEntries, signablePassJson } from './signable-pass-json';
+import { packageEntries, signablePassJson } from './signable-pass-json';
 
 /**
  * What a package is made of, as plain data: the pass.json object before passkit-generator's schema
@@ -30,15 +30,13 @@ export function pkpassAssemblyOf(input: PackageInput, webServiceUrl: string): Pk
 }
 
 /**
- * The signed `.pkpass`: pass.json checked and laid out as the reference packager writes it,
- * personalization.json checked as it checks it, every file's SHA-1 in manifest.json (Apple's
- * manifest: hex, keyed by the file's path in the package), the manifest's detached CMS signature,
- * and the zip of stored entries.
+ * The signed `.pkpass`: pass.json checked and laid out as the reference packager writes it, every
+ * file's SHA-1 in manifest.json (Apple's manifest: hex, keyed by the file's path in the package),
+ * the manifest's detached CMS signature, and the zip of stored entries.
  * @see https://developer.apple.com/documentation/walletpasses/building-a-pass
  */
 export async function assemblePkpass(assembly: PkpassAssembly, signer: Pick<CmsManifestSigner, 'sign'>): Promise<Buffer> {
   const passJson = signablePassJson(assembly.passJson, assembly.serialNumber);
-  checkPersonalizationFile(assembly.files, assembly.serialNumber);
   const entries = packageEntries(assembly.files, passJson);
   const manifest: Record<string, string> = {};
   for (const [name, bytes] of entries) manifest[name] = createHash('sha1').update(bytes).digest('hex');

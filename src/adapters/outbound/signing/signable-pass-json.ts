@@ -1,5 +1,5 @@
 import { DomainError, DomainErrorCode } from '../../../domain/errors';
-import { checkPassJson, validatePersonalizationJson } from './passkit-schemas';
+import { checkPassJson } from './passkit-schemas';
 import { passJsonInvalid } from './signing-errors';
 
 /** Pass style keys, in the order passkit-generator's PKPass looks for them when it imports a pass.json. */
@@ -56,19 +56,6 @@ export function signablePassJson(passJson: object, serialNumber: string): Buffer
     throw passInvalid(serialNumber, 'a boarding pass needs a transitType');
   }
   return Buffer.from(JSON.stringify(laidOut), 'utf8');
-}
-
-/**
- * personalization.json, when the package has one, checked against passkit-generator's Personalize
- * schema as the reference packager checks it: a file that fails is PASS_INVALID here, where PKPass
- * would drop it and sign a pass that no longer offers enrollment (PassTemplate accepts only offers
- * that pass, so a failure is a bug to report).
- */
-export function checkPersonalizationFile(files: Record<string, Uint8Array>, serialNumber: string): void {
-  const file = files['personalization.json'];
-  if (file === undefined) return;
-  const problems = validatePersonalizationJson(JSON.parse(Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString('utf8')));
-  if (problems.length > 0) throw passJsonInvalid(serialNumber, problems);
 }
 
 /**
