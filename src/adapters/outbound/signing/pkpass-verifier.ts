@@ -102,12 +102,7 @@ export async function verifyPkpass(
   await run(PKPASS_CHECKS.passJson, ['files'], () => {
     const file = parsed.files!['pass.json'];
     if (!file) throw new CheckFailed('pass.json is missing');
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file));
-    } catch (error) {
-      throw new CheckFailed(`pass.json is not UTF-8 JSON: ${(error as Error).message}`);
-    }
+    const json = jsonOf('pass.json', file);
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CheckFailed('pass.json is not a JSON object');
     parsed.passJson = json as Record<string, unknown>;
     return `serialNumber ${String(parsed.passJson.serialNumber)}`;
@@ -255,18 +250,21 @@ export async function verifyPkpass(
   await run(PKPASS_CHECKS.personalization, ['files'], () => {
     const file = parsed.files!['personalization.json'];
     if (!file) return 'none: the pass offers no enrollment';
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file));
-    } catch (error) {
-      throw new CheckFailed(`personalization.json is not UTF-8 JSON: ${(error as Error).message}`);
-    }
-    const problems = validatePersonalizationJson(json);
+    const problems = validatePersonalizationJson(jsonOf('personalization.json', file));
     if (problems.length > 0) throw new CheckFailed(summarize(problems.map((problem) => problem.message)));
     return "valid against passkit-generator's Personalize schema";
   });
 
   return { valid: checks.every((check) => check.ok), checks };
+}
+
+/** A JSON file of the package; CheckFailed naming it when it is not UTF-8 JSON. */
+function jsonOf(name: string, file: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file));
+  } catch (error) {
+    throw new CheckFailed(`${name} is not UTF-8 JSON: ${(error as Error).message}`);
+  }
 }
 
 function unzip(bytes: Buffer): Record<string, Uint8Array> {
