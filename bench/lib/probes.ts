@@ -66,10 +66,14 @@ export function mainThreadCpuMs(): number | null {
   } catch {
     return null;
   }
+  return cpuMsOfStat(stat);
+}
+
+/** utime + stime of a /proc `stat` line, in ms. */
+function cpuMsOfStat(stat: string): number {
   // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 14th and 15th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** USER_HZ: 100 on every Linux architecture Node runs on (`getconf CLK_TCK`). */
@@ -98,8 +102,7 @@ export function processesCpuMs(command: string): Map<number, number> | null {
       continue; // Ended meanwhile.
     }
     if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    cpu.set(Number(pid), ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND);
+    cpu.set(Number(pid), cpuMsOfStat(stat));
   }
   return cpu.size > 0 ? cpu : null;
 }

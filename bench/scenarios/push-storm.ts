@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { type Dispatcher, Pool } from 'undici';
 import { MAX_PENDING_WRITES } from '../../src/adapters/outbound/package-cache/caching-pass.packager';
-import { SERVICE_V8_FLAGS } from '../../src/v8-settings';
+import { applyServiceV8Flags } from '../../src/v8-settings';
 import { startCpuProfile } from '../lib/cpu-profile';
 import type { ApnsStandIn } from '../../test/support/apns-stand-in';
 import { refusedByStandIn } from '../lib/apns-stand-in-process';
@@ -406,17 +406,9 @@ async function seed(
   return { apiKey, templateId: template.id, passTypeIdentifier: passType.passTypeIdentifier, devices };
 }
 
-/**
- * Forks this file as the devices' process; it starts the APNs stand-in first and says where it
- * listens. It takes in the service's 28 KiB packages as fast as the service sends them, each an
- * ArrayBuffer, so it runs with the service's V8 setting for those (src/v8-settings.ts): without
- * it, it made a mark-compact every few hundred milliseconds, and in alternating storms on SQLite
- * (21:27-21:29) it spent 0.46-0.53 ms of CPU per device against 0.39-0.41 with it, CPU that the
- * service shares the two cores with.
- */
+/** Forks this file as the devices' process; it starts the APNs stand-in first and says where it listens. */
 function startLoadProcess() {
-  const execArgv = [...process.execArgv, ...SERVICE_V8_FLAGS];
-  const child: ChildProcess = fork(__filename, [LOAD_FLAG], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(__filename, [LOAD_FLAG], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let onMessage: (message: LoadMessage) => void = () => undefined;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const standIn = new Promise<Extract<LoadMessage, { type: 'stand-in' }>>((resolve, reject) => {
@@ -685,6 +677,11 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
 }
 
 if (require.main === module && process.argv[2] === LOAD_FLAG) {
+  // The devices take in the service's 28 KiB packages as fast as it sends them, each an
+  // ArrayBuffer: with the service's V8 setting for those (src/v8-settings.ts) rather than a
+  // mark-compact every few hundred milliseconds, 0.39-0.41 ms of CPU per device against 0.46-0.53
+  // in alternating storms on SQLite (21:27-21:29), CPU the service shares the two cores with.
+  applyServiceV8Flags();
   loadProcess().catch((error: unknown) => {
     console.error(error);
     process.exit(1);
