@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DeviceRegistrationRepository } from '../domain/ports/device-registration.repository';
-import { PassTypeRepository } from '../domain/ports/pass-type.repository';
 import { isStorableText } from '../domain/text';
 import { isDeviceLibraryIdentifier } from './wallet-device';
 
@@ -24,10 +23,7 @@ const TAG = /^[0-9]{1,15}$/;
  */
 @Injectable()
 export class ListChangedPasses {
-  constructor(
-    private readonly passTypes: PassTypeRepository,
-    private readonly registrations: DeviceRegistrationRepository,
-  ) {}
+  constructor(private readonly registrations: DeviceRegistrationRepository) {}
 
   /** null: nothing to report (HTTP 204). */
   async execute(query: {
@@ -37,13 +33,11 @@ export class ListChangedPasses {
   }): Promise<ChangedSerialNumbers | null> {
     // Keys no row can hold (a NUL byte, an identifier Wallet never makes) match nothing.
     if (!isDeviceLibraryIdentifier(query.deviceLibraryIdentifier) || !isStorableText(query.passTypeIdentifier)) return null;
-    const passTypeId = await this.passTypes.findIdByIdentifier(query.passTypeIdentifier);
-    if (passTypeId === null) return null;
     // A tag passgate never made (another server's, or mangled) counts as none: everything is listed once.
     const since = query.passesUpdatedSince !== undefined && TAG.test(query.passesUpdatedSince)
       ? Number(query.passesUpdatedSince)
       : null;
-    const changed = await this.registrations.listChangedPasses(query.deviceLibraryIdentifier, passTypeId, since);
+    const changed = await this.registrations.listChangedPasses(query.deviceLibraryIdentifier, query.passTypeIdentifier, since);
     if (changed.length === 0) return null;
     const lastUpdated = Math.max(...changed.map((pass) => pass.changeSequence));
     return { serialNumbers: changed.map((pass) => pass.serialNumber), lastUpdated: String(lastUpdated) };

@@ -27,7 +27,7 @@ export async function useCaseFixture() {
   const clock = new FixedClock();
   const accounts = new InMemoryAccountRepository();
   const passTypes = new InMemoryPassTypeRepository();
-  const registrations = new InMemoryDeviceRegistrationRepository();
+  const registrations = new InMemoryDeviceRegistrationRepository(passTypes);
   const passes = new InMemoryPassRepository(registrations);
   const templates = new InMemoryPassTemplateRepository(passes);
   const pushJobs = new InMemoryPushJobRepository(registrations, passes);

@@ -32,7 +32,7 @@ async function fixture() {
     packager,
     register: new RegisterDevice(f.passTypes, f.passes, f.registrations, f.clock),
     unregister: new UnregisterDevice(f.passTypes, f.passes, f.registrations),
-    listChanged: new ListChangedPasses(f.passTypes, f.registrations),
+    listChanged: new ListChangedPasses(f.registrations),
     getLatest: new GetLatestPass(new InMemoryWalletPassIndex(f.passTypes, f.passes, f.templates), f.passTypes, f.passes, f.templates, packager),
     update: new UpdatePass(f.passes, f.templates, f.passChanges, f.clock),
   };

@@ -142,30 +142,31 @@ export function deviceRegistrationRepositoryContract(name: string, setup: Harnes
         await change(otherPass.id, LATER);
         expect([second, third, first, upperChange]).toEqual([second, second + 1, second + 2, second + 3]);
 
-        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.id, null)).toEqual([
+        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.passTypeIdentifier, null)).toEqual([
           { serialNumber: 'SN-1', changeSequence: first },
           { serialNumber: 'SN-3', changeSequence: third },
           { serialNumber: 'SN-B', changeSequence: upperChange },
           { serialNumber: 'SN-a', changeSequence: 0 },
         ]);
-        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.id, 0)).toEqual([
+        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.passTypeIdentifier, 0)).toEqual([
           { serialNumber: 'SN-1', changeSequence: first },
           { serialNumber: 'SN-3', changeSequence: third },
           { serialNumber: 'SN-B', changeSequence: upperChange },
         ]);
         // Strictly greater: the pass whose number the device already has is not listed again.
-        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.id, third)).toEqual([
+        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.passTypeIdentifier, third)).toEqual([
           { serialNumber: 'SN-1', changeSequence: first },
           { serialNumber: 'SN-B', changeSequence: upperChange },
         ]);
-        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.id, upperChange)).toEqual([]);
-        expect(await repos.registrations.listChangedPasses('device-a', other.passType.id, null)).toEqual([
+        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.passTypeIdentifier, upperChange)).toEqual([]);
+        expect(await repos.registrations.listChangedPasses('device-a', other.passType.passTypeIdentifier, null)).toEqual([
           { serialNumber: 'SN-0', changeSequence: expect.any(Number) },
         ]);
-        expect(await repos.registrations.listChangedPasses('device-b', owner.passType.id, null)).toEqual([
+        expect(await repos.registrations.listChangedPasses('device-b', owner.passType.passTypeIdentifier, null)).toEqual([
           { serialNumber: 'SN-2', changeSequence: second },
         ]);
-        expect(await repos.registrations.listChangedPasses('device-none', owner.passType.id, null)).toEqual([]);
+        expect(await repos.registrations.listChangedPasses('device-none', owner.passType.passTypeIdentifier, null)).toEqual([]);
+        expect(await repos.registrations.listChangedPasses('device-a', 'pass.com.example.nothing', null)).toEqual([]);
       });
 
       it('answers lists asked together, each with the passes of its own device, pass type and number', async () => {
@@ -177,12 +178,13 @@ export function deviceRegistrationRepositoryContract(name: string, setup: Harnes
         const first = await change(passIds[0], LATER);
 
         const lists = await Promise.all([
-          repos.registrations.listChangedPasses('device-a', owner.passType.id, null),
-          repos.registrations.listChangedPasses('device-b', owner.passType.id, null),
-          repos.registrations.listChangedPasses('device-a', owner.passType.id, second),
-          repos.registrations.listChangedPasses('device-a', other.passType.id, null),
-          repos.registrations.listChangedPasses('device-none', owner.passType.id, null),
-          repos.registrations.listChangedPasses('device-a', owner.passType.id, first),
+          repos.registrations.listChangedPasses('device-a', owner.passType.passTypeIdentifier, null),
+          repos.registrations.listChangedPasses('device-b', owner.passType.passTypeIdentifier, null),
+          repos.registrations.listChangedPasses('device-a', owner.passType.passTypeIdentifier, second),
+          repos.registrations.listChangedPasses('device-a', other.passType.passTypeIdentifier, null),
+          repos.registrations.listChangedPasses('device-none', owner.passType.passTypeIdentifier, null),
+          repos.registrations.listChangedPasses('device-a', owner.passType.passTypeIdentifier, first),
+          repos.registrations.listChangedPasses('device-a', 'pass.com.example.nothing', null),
         ]);
 
         expect(lists).toEqual([
@@ -195,6 +197,7 @@ export function deviceRegistrationRepositoryContract(name: string, setup: Harnes
           [{ serialNumber: 'SN-0', changeSequence: 0 }],
           [],
           [],
+          [],
         ]);
       });
 
@@ -205,10 +208,10 @@ export function deviceRegistrationRepositoryContract(name: string, setup: Harnes
         const deleted = await deleteStored(passIds[0], LATER);
         expect(deleted.changeSequence).toBeGreaterThan(before);
 
-        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.id, before)).toEqual([
+        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.passTypeIdentifier, before)).toEqual([
           { serialNumber: 'SN-1', changeSequence: deleted.changeSequence },
         ]);
-        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.id, null)).toEqual([
+        expect(await repos.registrations.listChangedPasses('device-a', owner.passType.passTypeIdentifier, null)).toEqual([
           { serialNumber: 'SN-1', changeSequence: deleted.changeSequence },
           { serialNumber: 'SN-2', changeSequence: before },
         ]);

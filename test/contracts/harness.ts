@@ -55,9 +55,9 @@ export interface RepositoryHarness {
 export type HarnessSetup = () => Promise<RepositoryHarness>;
 
 export function inMemoryRepositories(): Repositories {
-  const registrations = new InMemoryDeviceRegistrationRepository();
-  const passes = new InMemoryPassRepository(registrations);
   const passTypes = new InMemoryPassTypeRepository();
+  const registrations = new InMemoryDeviceRegistrationRepository(passTypes);
+  const passes = new InMemoryPassRepository(registrations);
   const templates = new InMemoryPassTemplateRepository(passes);
   return {
     accounts: new InMemoryAccountRepository(),

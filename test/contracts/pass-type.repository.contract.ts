@@ -62,26 +62,17 @@ export function passTypeRepositoryContract(name: string, setup: HarnessSetup): v
       expect(await repos.passTypes.findByIdentifier('pass.com.example.nothing')).toBeNull();
     });
 
-    it('finds the id of a pass type by identifier', async () => {
-      await repos.passTypes.add(aPassType(accountId));
-      const passType = await repos.passTypes.add(aPassType(null));
-      expect(await repos.passTypes.findIdByIdentifier(passType.passTypeIdentifier)).toBe(passType.id);
-      expect(await repos.passTypes.findIdByIdentifier('pass.com.example.nothing')).toBeNull();
-    });
-
     it('answers lookups by identifier made together, each with a pass type of its own or none', async () => {
       const own = await repos.passTypes.add(aPassType(accountId));
       const shared = await repos.passTypes.add(aPassType(null));
 
-      const [found, ids] = await Promise.all([
-        Promise.all([shared, own, null, own].map((passType) => repos.passTypes.findByIdentifier(passType?.passTypeIdentifier ?? 'pass.com.example.nothing'))),
-        Promise.all([own, null, shared].map((passType) => repos.passTypes.findIdByIdentifier(passType?.passTypeIdentifier ?? 'pass.com.example.nothing'))),
-      ]);
+      const found = await Promise.all(
+        [shared, own, null, own].map((passType) => repos.passTypes.findByIdentifier(passType?.passTypeIdentifier ?? 'pass.com.example.nothing')),
+      );
 
       expect(found.map((passType) => passType?.id ?? null)).toEqual([shared.id, own.id, null, own.id]);
       expect(snapshot(found[1])).toStrictEqual(snapshot(own));
       expect(found[3]).not.toBe(found[1]);
-      expect(ids).toEqual([own.id, null, shared.id]);
     });
 
     it('answers finds by id made together, each with a pass type of its own or none', async () => {

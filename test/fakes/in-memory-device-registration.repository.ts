@@ -1,6 +1,7 @@
 import type { DeviceRegistration } from '../../src/domain/device-registration';
 import type { Pass } from '../../src/domain/pass';
 import { ChangedPass, DeviceRegistrationRepository } from '../../src/domain/ports/device-registration.repository';
+import type { PassTypeRepository } from '../../src/domain/ports/pass-type.repository';
 import { cloneEntity } from './clone';
 
 /** The pass fake's rows, which the registration queries join as the database does. */
@@ -11,6 +12,11 @@ interface PassRows {
 export class InMemoryDeviceRegistrationRepository extends DeviceRegistrationRepository {
   readonly rows = new Map<string, DeviceRegistration>();
   private passes: PassRows = { storedRows: () => [] };
+
+  /** The pass types the "what changed?" list joins by identifier, as the database does. */
+  constructor(private readonly passTypes: Pick<PassTypeRepository, 'findByIdentifier'>) {
+    super();
+  }
 
   attachPasses(passes: PassRows): void {
     this.passes = passes;
@@ -58,13 +64,15 @@ export class InMemoryDeviceRegistrationRepository extends DeviceRegistrationRepo
 
   async listChangedPasses(
     deviceLibraryIdentifier: string,
-    passTypeId: number,
+    passTypeIdentifier: string,
     after: number | null,
   ): Promise<ChangedPass[]> {
+    const passType = await this.passTypes.findByIdentifier(passTypeIdentifier);
+    if (passType === null) return [];
     const registered = new Set(await this.listPassIdsForDevice(deviceLibraryIdentifier));
     return this.passes
       .storedRows()
-      .filter((pass) => registered.has(pass.id) && pass.passTypeId === passTypeId)
+      .filter((pass) => registered.has(pass.id) && pass.passTypeId === passType.id)
       .filter((pass) => after === null || pass.changeSequence > after)
       .map((pass) => ({ serialNumber: pass.serialNumber, changeSequence: pass.changeSequence }))
       .sort((a, b) => (a.serialNumber < b.serialNumber ? -1 : a.serialNumber > b.serialNumber ? 1 : 0));

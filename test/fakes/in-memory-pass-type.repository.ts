@@ -34,10 +34,6 @@ export class InMemoryPassTypeRepository extends PassTypeRepository {
     return row ? cloneEntity(row) : null;
   }
 
-  async findIdByIdentifier(passTypeIdentifier: string): Promise<number | null> {
-    return (await this.findByIdentifier(passTypeIdentifier))?.id ?? null;
-  }
-
   async listShared(): Promise<PassType[]> {
     return [...this.rows.values()]
       .filter((row) => row.accountId === null)

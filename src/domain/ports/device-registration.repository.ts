@@ -14,12 +14,13 @@ export abstract class DeviceRegistrationRepository {
   /** The ids of the passes a device is registered for, ascending. */
   abstract listPassIdsForDevice(deviceLibraryIdentifier: string): Promise<number[]>;
   /**
-   * The passes of one pass type the device is registered for whose `changeSequence` is greater
-   * than `after` (all of them when `after` is null), by serial number.
+   * The passes of one pass type, named by its identifier as devices name it, that the device is
+   * registered for and whose `changeSequence` is greater than `after` (all of them when `after` is
+   * null), by serial number; none for an identifier of no pass type.
    */
   abstract listChangedPasses(
     deviceLibraryIdentifier: string,
-    passTypeId: number,
+    passTypeIdentifier: string,
     after: number | null,
   ): Promise<ChangedPass[]>;
   /**

@@ -6,8 +6,6 @@ export abstract class PassTypeRepository {
   abstract save(passType: PassType): Promise<void>;
   abstract findById(id: number): Promise<PassType | null>;
   abstract findByIdentifier(passTypeIdentifier: string): Promise<PassType | null>;
-  /** Only the id, for callers that need no signing material (each Wallet "what changed?" request). */
-  abstract findIdByIdentifier(passTypeIdentifier: string): Promise<number | null>;
   /** The pass types an account may sign with: its own and the shared one from CERTS_DIR, by id. */
   abstract listUsableBy(accountId: number): Promise<PassType[]>;
   /** The pass types owned by no account (configured from CERTS_DIR, now or before), by id. */

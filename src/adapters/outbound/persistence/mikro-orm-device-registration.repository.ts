@@ -7,25 +7,32 @@ import { isPostgres } from './migrations/platform';
 import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
 import { eachKeySql, entityManagerFor, executeSql, executeSqlInContext, rowsOfEachKey } from './mikro-orm-repository';
 
-type ChangedPassesKey = readonly [deviceLibraryIdentifier: string, passTypeId: number, after: number | null];
+type ChangedPassesKey = readonly [deviceLibraryIdentifier: string, passTypeIdentifier: string, after: number | null];
 
 interface ChangedPassRow {
   serial_number: string;
   change_sequence: number | string;
 }
 
+/**
+ * The pass type by the identifier the device names, in the same statement: "what changed?" is
+ * what every device asks after a push, and a lookup of the pass type's id of its own was a second
+ * statement (a second round trip on PostgreSQL) for each of them.
+ */
 const SELECT_CHANGED_PASSES = `select p.serial_number, p.change_sequence
-  from device_registrations r join passes p on p.id = r.pass_id`;
+  from pass_types pt
+  join passes p on p.pass_type_id = pt.id
+  join device_registrations r on r.pass_id = p.id`;
 
 const CHANGED_PASSES_SQL = `${SELECT_CHANGED_PASSES}
-  where r.device_library_identifier = ? and p.pass_type_id = ?`;
+  where pt.pass_type_identifier = ? and r.device_library_identifier = ?`;
 const CHANGED_PASSES_AFTER_SQL = `${CHANGED_PASSES_SQL} and p.change_sequence > ?`;
 
 /** CHANGED_PASSES_SQL for each key of `rowsOfEachKey` (PostgreSQL), `after` null for none. */
 const EACH_CHANGED_PASSES_SQL = eachKeySql(
-  'device text, pass_type_id int, after bigint',
+  'identifier text, device text, after bigint',
   `${SELECT_CHANGED_PASSES}
-    where r.device_library_identifier = k.device and p.pass_type_id = k.pass_type_id
+    where pt.pass_type_identifier = k.identifier and r.device_library_identifier = k.device
       and (k.after is null or p.change_sequence > k.after)
     offset 0`,
 );
@@ -99,22 +106,22 @@ export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepo
     return rows.map((row) => row.passId);
   }
 
-  listChangedPasses(deviceLibraryIdentifier: string, passTypeId: number, after: number | null): Promise<ChangedPass[]> {
-    return this.changedPasses.find([deviceLibraryIdentifier, passTypeId, after]);
+  listChangedPasses(deviceLibraryIdentifier: string, passTypeIdentifier: string, after: number | null): Promise<ChangedPass[]> {
+    return this.changedPasses.find([deviceLibraryIdentifier, passTypeIdentifier, after]);
   }
 
-  private async listChangedPassesOf([deviceLibraryIdentifier, passTypeId, after]: ChangedPassesKey): Promise<ChangedPass[]> {
+  private async listChangedPassesOf([deviceLibraryIdentifier, passTypeIdentifier, after]: ChangedPassesKey): Promise<ChangedPass[]> {
     const rows = await executeSqlInContext<ChangedPassRow[]>(
       this.orm,
       after === null ? CHANGED_PASSES_SQL : CHANGED_PASSES_AFTER_SQL,
-      after === null ? [deviceLibraryIdentifier, passTypeId] : [deviceLibraryIdentifier, passTypeId, after],
+      after === null ? [passTypeIdentifier, deviceLibraryIdentifier] : [passTypeIdentifier, deviceLibraryIdentifier, after],
       'all',
     );
     return changedPassesOf(rows);
   }
 
   private async listChangedPassesOfEach(keys: readonly ChangedPassesKey[]): Promise<ChangedPass[][]> {
-    const keyRecords = keys.map(([device, passTypeId, after]) => ({ device, pass_type_id: passTypeId, after }));
+    const keyRecords = keys.map(([device, identifier, after]) => ({ identifier, device, after }));
     const groups = await rowsOfEachKey<ChangedPassRow>(this.orm, EACH_CHANGED_PASSES_SQL, keyRecords);
     return groups.map(changedPassesOf);
   }

@@ -7,33 +7,28 @@ import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
 import {
   eachKeySql,
   entityManagerFor,
-  executeSqlInContext,
   findEachBySql,
   findOneBySql,
-  rowsForEachKey,
   saveDetached,
   violatesUnique,
 } from './mikro-orm-repository';
 
 const BY_ID_SQL = 'select * from pass_types where id = ?';
 const BY_IDENTIFIER_SQL = 'select * from pass_types where pass_type_identifier = ?';
-const ID_BY_IDENTIFIER_SQL = 'select id from pass_types where pass_type_identifier = ?';
 
-/** The three above for each key of `rowsForEachKey` (PostgreSQL), a lookup in a unique index each. */
+/** The two above for each key of `findEachBySql` (PostgreSQL), a lookup in a unique index each. */
 const EACH_BY_ID_SQL = eachKeySql('id int', 'select * from pass_types where id = k.id limit 1');
 const EACH_BY_IDENTIFIER_SQL = eachKeySql('identifier text', 'select * from pass_types where pass_type_identifier = k.identifier limit 1');
-const EACH_ID_BY_IDENTIFIER_SQL = eachKeySql('identifier text', 'select id from pass_types where pass_type_identifier = k.identifier limit 1');
 
 /**
- * Every request of a device to the Wallet web service names its pass type by identifier, and every
- * package built needs its pass type by id: on PostgreSQL the lookups of one turn of the event loop
- * go as one statement (`batchedOnPostgreSql`).
+ * A package built for a device's request needs its pass type by the identifier the device names,
+ * one built for an API request by id: on PostgreSQL the lookups of one turn of the event loop go as
+ * one statement (`batchedOnPostgreSql`).
  */
 @Injectable()
 export class MikroOrmPassTypeRepository extends PassTypeRepository {
   private readonly byId: BatchedLookup<number, PassType | null>;
   private readonly byIdentifier: BatchedLookup<string, PassType | null>;
-  private readonly idByIdentifier: BatchedLookup<string, number | null>;
 
   constructor(private readonly orm: MikroORM) {
     super();
@@ -42,7 +37,6 @@ export class MikroOrmPassTypeRepository extends PassTypeRepository {
       many: (ids) => findEachBySql(orm, PassType, EACH_BY_ID_SQL, ids.map((id) => ({ id }))),
     });
     this.byIdentifier = batchedOnPostgreSql(orm, { one: (key) => this.findOneByIdentifier(key), many: (keys) => this.findEachByIdentifier(keys) });
-    this.idByIdentifier = batchedOnPostgreSql(orm, { one: (key) => this.findOneId(key), many: (keys) => this.findEachId(keys) });
   }
 
   async add(passType: PassType): Promise<PassType> {
@@ -76,26 +70,12 @@ export class MikroOrmPassTypeRepository extends PassTypeRepository {
     return this.byIdentifier.find(passTypeIdentifier);
   }
 
-  findIdByIdentifier(passTypeIdentifier: string): Promise<number | null> {
-    return this.idByIdentifier.find(passTypeIdentifier);
-  }
-
   private findOneByIdentifier(identifier: string): Promise<PassType | null> {
     return findOneBySql(this.orm, PassType, BY_IDENTIFIER_SQL, [identifier]);
   }
 
   private findEachByIdentifier(identifiers: readonly string[]): Promise<Array<PassType | null>> {
     return findEachBySql(this.orm, PassType, EACH_BY_IDENTIFIER_SQL, identifiers.map((identifier) => ({ identifier })));
-  }
-
-  private async findOneId(identifier: string): Promise<number | null> {
-    const rows = await executeSqlInContext<Array<{ id: number | string }>>(this.orm, ID_BY_IDENTIFIER_SQL, [identifier], 'all');
-    return rows.length === 0 ? null : Number(rows[0].id);
-  }
-
-  private async findEachId(identifiers: readonly string[]): Promise<Array<number | null>> {
-    const rows = await rowsForEachKey<{ id: number | string }>(this.orm, EACH_ID_BY_IDENTIFIER_SQL, identifiers.map((identifier) => ({ identifier })));
-    return rows.map((row) => (row === null ? null : Number(row.id)));
   }
 
   async listShared(): Promise<PassType[]> {

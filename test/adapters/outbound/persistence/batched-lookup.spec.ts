@@ -250,11 +250,10 @@ describe('batchedOnPostgreSql', () => {
       const counts = {
         walletPasses: await statementsFor(() => Promise.all(serials.map((serial) => repos.walletPasses.find(identifier, serial)))),
         passTypes: await statementsFor(() => Promise.all([identifier, identifier, 'pass.none'].map((key) => repos.passTypes.findByIdentifier(key)))),
-        passTypeIds: await statementsFor(() => Promise.all([identifier, 'pass.none'].map((key) => repos.passTypes.findIdByIdentifier(key)))),
         passes: await statementsFor(() => Promise.all(serials.map((serial) => repos.passes.findForWallet(owner.passType.id, serial)))),
         templates: await statementsFor(() => Promise.all([owner.template.id, owner.template.id + 1].map((id) => repos.templates.findById(id)))),
         lists: await statementsFor(() =>
-          Promise.all([null, 0, null].map((after, index) => repos.registrations.listChangedPasses(['device-a', 'device-a', 'device-b'][index], owner.passType.id, after))),
+          Promise.all([null, 0, null].map((after, index) => repos.registrations.listChangedPasses(['device-a', 'device-a', 'device-b'][index], [identifier, identifier, 'pass.none'][index], after))),
         ),
         packages: await statementsFor(() => Promise.all(passes.map((pass) => store.find(pass.id, 'key-1')))),
         storedPackages: await statementsFor(() => Promise.all(passes.map((pass) => store.save(pass.id, 'key-2', Buffer.from('package 2'))))),
@@ -271,7 +270,6 @@ describe('batchedOnPostgreSql', () => {
       expect(counts).toEqual({
         walletPasses: 1,
         passTypes: 1,
-        passTypeIds: 1,
         passes: 1,
         templates: 1,
         lists: 1,
