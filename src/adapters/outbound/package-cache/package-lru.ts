@@ -1,49 +1,55 @@
+import { LRUCache } from 'lru-cache';
+
+interface Entry {
+  cacheKey: string;
+  bytes: Buffer;
+}
+
 /**
  * Signed packages in memory, at most one per pass (or one file per key), least recently used
  * evicted first once their bytes add up to more than `maxBytes` (0 keeps nothing). Buffers are
  * handed out shared: callers only read them.
+ *
+ * lru-cache rather than a `Map` re-inserted on each hit: a hit deletes and re-adds, the eviction
+ * takes from the front, and V8's hash table leaves a hole at each deletion that an iteration from
+ * the front steps over until the table is rebuilt, so each eviction slowed as the holes piled up
+ * (1.2 µs per operation against 0.2–0.4 for lru-cache's linked list, in the push storm's access
+ * pattern over 10,000 passes).
  */
 export class PackageLru<Key extends number | string = number> {
-  /** Map iteration follows insertion order; a hit re-inserts, so the first entry is the coldest. */
-  private readonly entries = new Map<Key, { cacheKey: string; bytes: Buffer }>();
-  private totalBytes = 0;
+  private readonly entries: LRUCache<Key, Entry> | null;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(readonly maxBytes: number) {
+    this.entries = maxBytes > 0
+      ? new LRUCache<Key, Entry>({ maxSize: maxBytes, sizeCalculation: (entry) => Math.max(1, entry.bytes.length) })
+      : null;
+  }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries?.size ?? 0;
   }
 
   get bytes(): number {
-    return this.totalBytes;
+    return this.entries?.calculatedSize ?? 0;
   }
 
   get(key: Key, cacheKey: string): Buffer | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.entries?.get(key);
     if (entry === undefined) return undefined;
-    this.entries.delete(key);
     if (entry.cacheKey !== cacheKey) {
       // A package of another version of this pass: it will not be asked for again.
-      this.totalBytes -= entry.bytes.length;
+      this.entries!.delete(key);
       return undefined;
     }
-    this.entries.set(key, entry);
     return entry.bytes;
   }
 
   set(key: Key, cacheKey: string, bytes: Buffer): void {
-    const previous = this.entries.get(key);
-    if (previous !== undefined) {
+    if (this.entries === null) return;
+    if (bytes.length > this.maxBytes) {
       this.entries.delete(key);
-      this.totalBytes -= previous.bytes.length;
+      return;
     }
-    if (bytes.length > this.maxBytes) return;
     this.entries.set(key, { cacheKey, bytes });
-    this.totalBytes += bytes.length;
-    for (const [coldest, entry] of this.entries) {
-      if (this.totalBytes <= this.maxBytes) break;
-      this.entries.delete(coldest);
-      this.totalBytes -= entry.bytes.length;
-    }
   }
 }

@@ -49,4 +49,27 @@ describe('PackageLru', () => {
     expect(small.get(1, 'a')).toBeDefined();
     expect(none).toMatchObject({ size: 0, bytes: 0 });
   });
+
+  it('forgets the older package of a pass whose newer one is too large to keep', () => {
+    const lru = new PackageLru(50);
+    lru.set(1, 'v1', bytes(40));
+    lru.set(1, 'v2', bytes(60));
+
+    expect(lru.get(1, 'v1')).toBeUndefined();
+    expect(lru).toMatchObject({ size: 0, bytes: 0 });
+  });
+
+  it('keeps thousands of packages in use order through repeated hits and evictions', () => {
+    const lru = new PackageLru(1000 * 10);
+    for (let round = 0; round < 3; round++) {
+      for (let key = 0; key < 2000; key++) {
+        if (lru.get(key, `v${round}`) === undefined) lru.set(key, `v${round}`, bytes(10));
+      }
+    }
+
+    expect(lru).toMatchObject({ size: 1000, bytes: 10_000 });
+    expect(lru.get(999, 'v2')).toBeUndefined();
+    expect(lru.get(1000, 'v2')).toBeDefined();
+    expect(lru.get(1999, 'v2')).toBeDefined();
+  });
 });
