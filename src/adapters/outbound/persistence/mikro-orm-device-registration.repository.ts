@@ -17,22 +17,24 @@ interface ChangedPassRow {
 /**
  * The pass type by the identifier the device names, in the same statement: "what changed?" is
  * what every device asks after a push, and a lookup of the pass type's id of its own was a second
- * statement (a second round trip on PostgreSQL) for each of them.
+ * statement (a second round trip on PostgreSQL) for each of them. A scalar subquery, not a join:
+ * joined, SQLite's planner starts from the pass type and reads every pass of it through
+ * `passes_pass_type_id_index` when a `change_sequence` bound is given (3 ms per list for 10,000
+ * passes); this way it starts from the device's registrations.
  */
 const SELECT_CHANGED_PASSES = `select p.serial_number, p.change_sequence
-  from pass_types pt
-  join passes p on p.pass_type_id = pt.id
-  join device_registrations r on r.pass_id = p.id`;
+  from device_registrations r join passes p on p.id = r.pass_id`;
 
 const CHANGED_PASSES_SQL = `${SELECT_CHANGED_PASSES}
-  where pt.pass_type_identifier = ? and r.device_library_identifier = ?`;
+  where r.device_library_identifier = ? and p.pass_type_id = (select id from pass_types where pass_type_identifier = ?)`;
 const CHANGED_PASSES_AFTER_SQL = `${CHANGED_PASSES_SQL} and p.change_sequence > ?`;
 
 /** CHANGED_PASSES_SQL for each key of `rowsOfEachKey` (PostgreSQL), `after` null for none. */
 const EACH_CHANGED_PASSES_SQL = eachKeySql(
-  'identifier text, device text, after bigint',
+  'device text, identifier text, after bigint',
   `${SELECT_CHANGED_PASSES}
-    where pt.pass_type_identifier = k.identifier and r.device_library_identifier = k.device
+    where r.device_library_identifier = k.device
+      and p.pass_type_id = (select id from pass_types where pass_type_identifier = k.identifier)
       and (k.after is null or p.change_sequence > k.after)
     offset 0`,
 );
@@ -114,14 +116,14 @@ export class MikroOrmDeviceRegistrationRepository extends DeviceRegistrationRepo
     const rows = await executeSqlInContext<ChangedPassRow[]>(
       this.orm,
       after === null ? CHANGED_PASSES_SQL : CHANGED_PASSES_AFTER_SQL,
-      after === null ? [passTypeIdentifier, deviceLibraryIdentifier] : [passTypeIdentifier, deviceLibraryIdentifier, after],
+      after === null ? [deviceLibraryIdentifier, passTypeIdentifier] : [deviceLibraryIdentifier, passTypeIdentifier, after],
       'all',
     );
     return changedPassesOf(rows);
   }
 
   private async listChangedPassesOfEach(keys: readonly ChangedPassesKey[]): Promise<ChangedPass[][]> {
-    const keyRecords = keys.map(([device, identifier, after]) => ({ identifier, device, after }));
+    const keyRecords = keys.map(([device, identifier, after]) => ({ device, identifier, after }));
     const groups = await rowsOfEachKey<ChangedPassRow>(this.orm, EACH_CHANGED_PASSES_SQL, keyRecords);
     return groups.map(changedPassesOf);
   }
