@@ -44,12 +44,8 @@ export class PackageLru<Key extends number | string = number> {
     return entry.bytes;
   }
 
+  /** A package larger than `maxBytes` is not kept, and its key's older one goes (lru-cache's `maxEntrySize`). */
   set(key: Key, cacheKey: string, bytes: Buffer): void {
-    if (this.entries === null) return;
-    if (bytes.length > this.maxBytes) {
-      this.entries.delete(key);
-      return;
-    }
-    this.entries.set(key, { cacheKey, bytes });
+    this.entries?.set(key, { cacheKey, bytes });
   }
 }
