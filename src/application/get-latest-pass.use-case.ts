@@ -5,7 +5,7 @@ import { PassTypeRepository } from '../domain/ports/pass-type.repository';
 import { PassPackager } from '../domain/ports/pass-packager';
 import { PassRepository } from '../domain/ports/pass.repository';
 import { WalletPassIndex } from '../domain/ports/wallet-pass-index';
-import { findWalletPassEntry, loadWalletPass, WalletPassRequest } from './wallet-pass';
+import { findWalletPassEntry, loadWalletPassOfType, passNotAuthorized, WalletPassRequest } from './wallet-pass';
 
 export type LatestPass =
   | { kind: 'not-modified'; lastModified: Date }
@@ -14,9 +14,10 @@ export type LatestPass =
 /**
  * The current version of a pass for a device. One index lookup authenticates the request, decides
  * from `If-Modified-Since` whether the device already has this version, and names the package
- * built for it before; only a version never built loads the pass, its template and pass type and
- * has it signed. A template change makes every device of its passes ask at once: that is the path
- * most of them take.
+ * built for it before; only a version never built loads the pass and has it signed. A template
+ * change makes every device of its passes ask at once: that is the path most of them take, so it
+ * reads the pass alone and takes its template and pass type at the versions the lookup named,
+ * which the repositories keep in memory.
  * @see https://developer.apple.com/documentation/walletpasses/send-an-updated-pass
  */
 @Injectable()
@@ -36,9 +37,19 @@ export class GetLatestPass {
     if (built !== null) return { kind: 'pass', lastModified: entry.lastModified, bytes: built };
 
     // Loaded anew: it may have changed since the lookup, and then its newer version is the one to build.
-    const { pass, passType } = await loadWalletPass(this.passTypes, this.passes, request);
-    const template = await this.templates.findById(pass.templateId);
+    const seen = entry.packageVersion;
+    const pass = await loadWalletPassOfType(this.passes, seen.passTypeId, request);
+    // A change of a template's design gives each of its passes a new version in the same
+    // transaction (PassChanges.touchTemplate): while the pass is at the version the lookup saw,
+    // the design of the template version it saw is the current one. Otherwise the template is
+    // read as stored now, at least as new as the pass just read.
+    const unchanged = pass.version === seen.passVersion && pass.templateId === seen.templateId;
+    const [template, passType] = await Promise.all([
+      unchanged ? this.templates.findAtVersion(seen.templateId, seen.templateUpdatedAt) : this.templates.findById(pass.templateId),
+      this.passTypes.findAtVersion(seen.passTypeId, seen.passTypeUpdatedAt),
+    ]);
     if (!template) throw new DomainError(DomainErrorCode.TemplateNotFound, `No template ${pass.templateId}.`);
+    if (!passType) throw passNotAuthorized();
     const bytes = await this.packager.package({ pass, template, passType });
     return { kind: 'pass', lastModified: pass.lastModified, bytes };
   }

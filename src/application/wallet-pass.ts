@@ -25,9 +25,15 @@ export async function loadWalletPass(
   request: WalletPassRequest,
 ): Promise<{ pass: Pass; passType: PassType }> {
   const passType = isStorableAddress(request) ? await passTypes.findByIdentifier(request.passTypeIdentifier) : null;
-  const pass = passType ? await passes.findForWallet(passType.id, request.serialNumber) : null;
-  if (!passType || !pass || !opens(pass, request)) throw passNotAuthorized();
-  return { pass, passType };
+  if (!passType) throw passNotAuthorized();
+  return { pass: await loadWalletPassOfType(passes, passType.id, request), passType };
+}
+
+/** `loadWalletPass` for a request whose pass type a lookup in this request resolved already. */
+export async function loadWalletPassOfType(passes: PassRepository, passTypeId: number, request: WalletPassRequest): Promise<Pass> {
+  const pass = isStorableAddress(request) ? await passes.findForWallet(passTypeId, request.serialNumber) : null;
+  if (!pass || !opens(pass, request)) throw passNotAuthorized();
+  return pass;
 }
 
 /** The index entry of the pass a device addresses, under the same rule as `loadWalletPass`. */
@@ -46,6 +52,7 @@ function opens(pass: { authenticatesWith(token: string): boolean }, request: Wal
   return request.authenticationToken !== null && pass.authenticatesWith(request.authenticationToken);
 }
 
-function passNotAuthorized(): DomainError {
+/** What a request gets whatever it lacks: the answer does not tell which serials exist. */
+export function passNotAuthorized(): DomainError {
   return new DomainError(DomainErrorCode.PassNotAuthorized, 'The ApplePass token does not open this pass.');
 }

@@ -3,6 +3,9 @@ import { ListChangedPasses } from '../../src/application/list-changed-passes.use
 import { RegisterDevice } from '../../src/application/register-device.use-case';
 import { UnregisterDevice } from '../../src/application/unregister-device.use-case';
 import { UpdatePass } from '../../src/application/update-pass.use-case';
+import { UpdateTemplate } from '../../src/application/update-template.use-case';
+import { WalletPassIndex } from '../../src/domain/ports/wallet-pass-index';
+import type { WalletPassEntry } from '../../src/domain/wallet-pass-entry';
 import { DomainErrorCode } from '../../src/domain/errors';
 import { InMemoryPassPackager } from '../fakes/in-memory-pass.packager';
 import { InMemoryWalletPassIndex } from '../fakes/in-memory-wallet-pass.index';
@@ -35,7 +38,19 @@ async function fixture() {
     listChanged: new ListChangedPasses(f.registrations),
     getLatest: new GetLatestPass(new InMemoryWalletPassIndex(f.passTypes, f.passes, f.templates), f.passTypes, f.passes, f.templates, packager),
     update: new UpdatePass(f.passes, f.templates, f.passChanges, f.clock),
+    updateTemplate: new UpdateTemplate(f.templates, f.passTypes, f.passChanges, f.unitOfWork, f.clock),
   };
+}
+
+/** An index that answers with the entry it was given: one read before a change that then committed. */
+class EntryReadBefore extends WalletPassIndex {
+  constructor(private readonly entry: WalletPassEntry) {
+    super();
+  }
+
+  async find(): Promise<WalletPassEntry> {
+    return this.entry;
+  }
 }
 
 describe('Wallet web service use cases', () => {
@@ -126,6 +141,33 @@ describe('Wallet web service use cases', () => {
     const changed = await f.getLatest.execute({ ...f.address, ifModifiedSince: undefined });
     expect(passJsonServed(changed)).toMatchObject({ generic: { primaryFields: [expect.objectContaining({ key: 'name', value: 'Grace' })] } });
     expect(f.packager.built.map((version) => version.passVersion)).toEqual([1, 2]);
+  });
+
+  it('latest pass: builds with the template version the lookup saw while the pass is at the version it saw', async () => {
+    const f = await fixture();
+    const index = new InMemoryWalletPassIndex(f.passTypes, f.passes, f.templates);
+    const entry = (await index.find(f.address.passTypeIdentifier, f.address.serialNumber))!;
+    // A rename changes no design and no pass: the template version the lookup saw is as good.
+    f.clock.advance(1000);
+    await f.updateTemplate.execute({ accountId: f.account.id, templateId: f.template.id, changes: { title: 'Renamed' } });
+    const getLatest = new GetLatestPass(new EntryReadBefore(entry), f.passTypes, f.passes, f.templates, f.packager);
+
+    await getLatest.execute({ ...f.address, ifModifiedSince: undefined });
+    expect(f.packager.built).toEqual([entry.packageVersion]);
+  });
+
+  it('latest pass: a design change committed after the lookup is in the package built, not the design the lookup saw', async () => {
+    const f = await fixture();
+    const index = new InMemoryWalletPassIndex(f.passTypes, f.passes, f.templates);
+    const entry = (await index.find(f.address.passTypeIdentifier, f.address.serialNumber))!;
+    f.clock.advance(1000);
+    await f.updateTemplate.execute({ accountId: f.account.id, templateId: f.template.id, changes: { description: 'New design' } });
+    const getLatest = new GetLatestPass(new EntryReadBefore(entry), f.passTypes, f.passes, f.templates, f.packager);
+
+    const latest = await getLatest.execute({ ...f.address, ifModifiedSince: undefined });
+    expect(passJsonServed(latest)).toMatchObject({ description: 'New design' });
+    expect(f.packager.built[0].passVersion).toBe(entry.packageVersion.passVersion + 1);
+    expect(f.packager.built[0].templateUpdatedAt.getTime()).toBeGreaterThan(entry.packageVersion.templateUpdatedAt.getTime());
   });
 
   it('latest pass: only with that pass’s own token, and nothing is built for a refused request', async () => {

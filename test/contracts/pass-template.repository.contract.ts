@@ -156,6 +156,24 @@ export function passTemplateRepositoryContract(name: string, setup: HarnessSetup
       expect(found[3]).not.toBe(found[0]);
     });
 
+    it('finds a template at a version seen before, or as stored now, each find with a template of its own', async () => {
+      const seen = owner.template.updatedAt;
+      const atSeen = (await repos.templates.findAtVersion(owner.template.id, seen))!;
+      expect(snapshot(atSeen)).toStrictEqual(snapshot(owner.template));
+      atSeen.update({ description: 'Not saved' }, new Date('2026-04-04T04:04:04.444Z'));
+      expect((await repos.templates.findAtVersion(owner.template.id, seen))!.description).toBe(owner.template.description);
+
+      const changed = (await repos.templates.findById(owner.template.id))!;
+      changed.update({ description: 'Saved' }, new Date('2026-05-05T05:05:05.555Z'));
+      await repos.templates.save(changed);
+      const atChange = (await repos.templates.findAtVersion(owner.template.id, changed.updatedAt))!;
+      expect(snapshot(atChange)).toStrictEqual(snapshot(changed));
+      // The version seen before the change, or the change: never one older than asked for.
+      const atOld = (await repos.templates.findAtVersion(owner.template.id, seen))!;
+      expect([seen.getTime(), changed.updatedAt.getTime()]).toContain(atOld.updatedAt.getTime());
+      expect(await repos.templates.findAtVersion(owner.template.id + 1000, seen)).toBeNull();
+    });
+
     it('gives every saved change a later updatedAt, even within one millisecond', async () => {
       const at = new Date('2026-04-04T04:04:04.444Z');
       const first = (await repos.templates.findById(owner.template.id))!;

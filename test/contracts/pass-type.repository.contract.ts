@@ -108,6 +108,30 @@ export function passTypeRepositoryContract(name: string, setup: HarnessSetup): v
       expect((await repos.passTypes.listShared()).map((type) => type.id)).toEqual([first.id, second.id]);
     });
 
+    it('finds a pass type at a version seen before, or as stored now, each find with a pass type of its own', async () => {
+      const passType = await repos.passTypes.add(aPassType(accountId));
+      const seen = passType.updatedAt;
+      const atSeen = (await repos.passTypes.findAtVersion(passType.id, seen))!;
+      expect(snapshot(atSeen)).toStrictEqual(snapshot(passType));
+      atSeen.privateKeyPem = 'not saved';
+      expect((await repos.passTypes.findAtVersion(passType.id, seen))!.privateKeyPem).toBe(passType.privateKeyPem);
+
+      const replaced = (await repos.passTypes.findById(passType.id))!;
+      replaced.replaceMaterial(
+        { certificatePem: 'new certificate', privateKeyPem: 'new key', privateKeyPassphrase: null, wwdrCertificatePem: 'new wwdr' },
+        new Date('2028-01-01T00:00:00.000Z'),
+        false,
+        new Date('2026-05-05T05:05:05.555Z'),
+      );
+      await repos.passTypes.save(replaced);
+      const atReplacement = (await repos.passTypes.findAtVersion(passType.id, replaced.updatedAt))!;
+      expect(snapshot(atReplacement)).toStrictEqual(snapshot(replaced));
+      // The version seen before the replacement, or the replacement: never one older than asked for.
+      const atOld = (await repos.passTypes.findAtVersion(passType.id, seen))!;
+      expect([seen.getTime(), replaced.updatedAt.getTime()]).toContain(atOld.updatedAt.getTime());
+      expect(await repos.passTypes.findAtVersion(passType.id + 1000, seen)).toBeNull();
+    });
+
     it('stores replaced signing material on save', async () => {
       const passType = await repos.passTypes.add(aPassType(accountId));
       const loaded = (await repos.passTypes.findById(passType.id))!;

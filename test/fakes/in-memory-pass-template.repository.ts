@@ -5,6 +5,11 @@ import type { InMemoryPassRepository } from './in-memory-pass.repository';
 
 export class InMemoryPassTemplateRepository extends PassTemplateRepository {
   private readonly rows = new Map<number, PassTemplate>();
+  /**
+   * Every version ever stored, by id and updatedAt: findAtVersion answers with the one asked for
+   * as long as it has it, the oldest answer the port allows, so use cases meet it in their tests.
+   */
+  private readonly versions = new Map<number, Map<number, PassTemplate>>();
   private nextId = 1;
 
   constructor(private readonly passes?: InMemoryPassRepository) {
@@ -13,13 +18,20 @@ export class InMemoryPassTemplateRepository extends PassTemplateRepository {
 
   async add(template: PassTemplate): Promise<PassTemplate> {
     template.id = this.nextId++;
-    this.rows.set(template.id, cloneEntity(template));
+    this.store(template);
     return template;
   }
 
   async save(template: PassTemplate): Promise<void> {
     if (!this.rows.has(template.id)) throw new Error(`template ${template.id} was never added`);
+    this.store(template);
+  }
+
+  private store(template: PassTemplate): void {
     this.rows.set(template.id, cloneEntity(template));
+    const versions = this.versions.get(template.id) ?? new Map<number, PassTemplate>();
+    versions.set(template.updatedAt.getTime(), cloneEntity(template));
+    this.versions.set(template.id, versions);
   }
 
   async findForAccount(accountId: number, id: number): Promise<PassTemplate | null> {
@@ -30,6 +42,12 @@ export class InMemoryPassTemplateRepository extends PassTemplateRepository {
   async findById(id: number): Promise<PassTemplate | null> {
     const row = this.rows.get(id);
     return row ? cloneEntity(row) : null;
+  }
+
+  async findAtVersion(id: number, updatedAt: Date): Promise<PassTemplate | null> {
+    if (!this.rows.has(id)) return null;
+    const version = this.versions.get(id)?.get(updatedAt.getTime());
+    return cloneEntity(version ?? this.rows.get(id)!);
   }
 
   async findByTitle(accountId: number, title: string): Promise<PassTemplate | null> {
@@ -47,6 +65,7 @@ export class InMemoryPassTemplateRepository extends PassTemplateRepository {
 
   async remove(template: PassTemplate): Promise<void> {
     this.rows.delete(template.id);
+    this.versions.delete(template.id);
     this.passes?.removeForTemplate(template.id);
   }
 }

@@ -5,6 +5,8 @@ export abstract class PassTypeRepository {
   abstract add(passType: PassType): Promise<PassType>;
   abstract save(passType: PassType): Promise<void>;
   abstract findById(id: number): Promise<PassType | null>;
+  /** As `PassTemplateRepository.findAtVersion`: this version from memory, or as stored now. */
+  abstract findAtVersion(id: number, updatedAt: Date): Promise<PassType | null>;
   abstract findByIdentifier(passTypeIdentifier: string): Promise<PassType | null>;
   /** The pass types an account may sign with: its own and the shared one from CERTS_DIR, by id. */
   abstract listUsableBy(accountId: number): Promise<PassType[]>;

@@ -69,6 +69,11 @@ export class MikroOrmPassTemplateRepository extends PassTemplateRepository {
     return this.current(id, await this.versions.find(id));
   }
 
+  /** The version is the caller's: no statement at all when that is the one kept. */
+  async findAtVersion(id: number, updatedAt: Date): Promise<PassTemplate | null> {
+    return this.current(id, { updated_at: updatedAt });
+  }
+
   /**
    * The template at the version just read (null: there is none): a copy of the kept one, so a
    * caller's changes (which replace whole properties) stay its own.

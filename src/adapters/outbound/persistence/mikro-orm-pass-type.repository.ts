@@ -20,13 +20,18 @@ const BY_IDENTIFIER_SQL = 'select * from pass_types where pass_type_identifier =
 const EACH_BY_ID_SQL = eachKeySql('id int', 'select * from pass_types where id = k.id limit 1');
 const EACH_BY_IDENTIFIER_SQL = eachKeySql('identifier text', 'select * from pass_types where pass_type_identifier = k.identifier limit 1');
 
+/** Pass types kept at the version last read by `findAtVersion`, least recently used dropped first. */
+const PASS_TYPES_KEPT = 64;
+
 /**
  * A package built for a device's request needs its pass type by the identifier the device names,
  * one built for an API request by id: on PostgreSQL the lookups of one turn of the event loop go as
- * one statement (`batchedOnPostgreSql`).
+ * one statement (`batchedOnPostgreSql`). A device's request names the version it needs
+ * (`findAtVersion`), which comes from memory while no certificate was replaced.
  */
 @Injectable()
 export class MikroOrmPassTypeRepository extends PassTypeRepository {
+  private readonly kept = new Map<number, PassType>();
   private readonly byId: BatchedLookup<number, PassType | null>;
   private readonly byIdentifier: BatchedLookup<string, PassType | null>;
 
@@ -66,6 +71,22 @@ export class MikroOrmPassTypeRepository extends PassTypeRepository {
     return this.byId.find(id);
   }
 
+  async findAtVersion(id: number, updatedAt: Date): Promise<PassType | null> {
+    const kept = this.kept.get(id);
+    if (kept !== undefined && kept.updatedAt.getTime() === updatedAt.getTime()) {
+      // Map order is insertion order: re-inserting keeps the coldest pass type first.
+      this.kept.delete(id);
+      this.kept.set(id, kept);
+      return copyOf(kept);
+    }
+    const passType = await this.byId.find(id);
+    this.kept.delete(id);
+    if (passType === null) return null;
+    if (this.kept.size >= PASS_TYPES_KEPT) this.kept.delete(this.kept.keys().next().value!);
+    this.kept.set(id, copyOf(passType));
+    return passType;
+  }
+
   findByIdentifier(passTypeIdentifier: string): Promise<PassType | null> {
     return this.byIdentifier.find(passTypeIdentifier);
   }
@@ -89,4 +110,9 @@ export class MikroOrmPassTypeRepository extends PassTypeRepository {
       { orderBy: { id: 'asc' } },
     );
   }
+}
+
+/** A copy of its own for each caller: a change a caller makes and does not save is not what the next one gets. */
+function copyOf(passType: PassType): PassType {
+  return Object.assign(Object.create(PassType.prototype) as PassType, passType);
 }
