@@ -30,6 +30,22 @@ describe('compactPackage and expandPackage', () => {
     expect(expandPackage(compact, lookup(files))!.equals(bytes)).toBe(true);
   });
 
+  it('find a file again where it was in the last package, from its start or its end, and wherever it moved to', () => {
+    const [image, certificate] = [fileOf(randomBytes(2000)), fileOf(randomBytes(1500))];
+    const packageOf = (passJsonBytes: number, imageFirst: boolean) => {
+      const passJson = randomBytes(passJsonBytes);
+      const front = imageFirst ? [image.bytes, passJson] : [passJson, image.bytes];
+      return Buffer.concat([Buffer.from('PK\x03\x04'), ...front, randomBytes(300), certificate.bytes, randomBytes(100)]);
+    };
+    // The image at the same offset from the start, the certificate at the same distance from the
+    // end; then the image moved, where the place it had holds other bytes.
+    for (const bytes of [packageOf(700, true), packageOf(900, true), packageOf(650, false), packageOf(800, false)]) {
+      const compact = compactPackage(bytes, [image, certificate]);
+      expect(compact.length).toBeLessThan(bytes.length - image.bytes.length - certificate.bytes.length + 200);
+      expect(expandPackage(compact, lookup([image, certificate]))!.equals(bytes)).toBe(true);
+    }
+  });
+
   it('leave a file inside a larger one to the larger one, and put both back', () => {
     const inner = randomBytes(MIN_SHARED_FILE_BYTES);
     const outer = Buffer.concat([randomBytes(600), inner, randomBytes(600)]);
