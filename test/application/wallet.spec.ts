@@ -42,6 +42,18 @@ async function fixture() {
   };
 }
 
+/**
+ * GetLatestPass whose index lookup happened before a change of the template that then committed
+ * (a second later), and the entry that lookup read.
+ */
+async function lookedUpBeforeTemplateChange(f: Awaited<ReturnType<typeof fixture>>, changes: { title?: string; description?: string }) {
+  const index = new InMemoryWalletPassIndex(f.passTypes, f.passes, f.templates);
+  const entry = (await index.find(f.address.passTypeIdentifier, f.address.serialNumber))!;
+  f.clock.advance(1000);
+  await f.updateTemplate.execute({ accountId: f.account.id, templateId: f.template.id, changes });
+  return { entry, getLatest: new GetLatestPass(new EntryReadBefore(entry), f.passTypes, f.passes, f.templates, f.packager) };
+}
+
 /** An index that answers with the entry it was given: one read before a change that then committed. */
 class EntryReadBefore extends WalletPassIndex {
   constructor(private readonly entry: WalletPassEntry) {
@@ -145,12 +157,8 @@ describe('Wallet web service use cases', () => {
 
   it('latest pass: builds with the template version the lookup saw while the pass is at the version it saw', async () => {
     const f = await fixture();
-    const index = new InMemoryWalletPassIndex(f.passTypes, f.passes, f.templates);
-    const entry = (await index.find(f.address.passTypeIdentifier, f.address.serialNumber))!;
     // A rename changes no design and no pass: the template version the lookup saw is as good.
-    f.clock.advance(1000);
-    await f.updateTemplate.execute({ accountId: f.account.id, templateId: f.template.id, changes: { title: 'Renamed' } });
-    const getLatest = new GetLatestPass(new EntryReadBefore(entry), f.passTypes, f.passes, f.templates, f.packager);
+    const { entry, getLatest } = await lookedUpBeforeTemplateChange(f, { title: 'Renamed' });
 
     await getLatest.execute({ ...f.address, ifModifiedSince: undefined });
     expect(f.packager.built).toEqual([entry.packageVersion]);
@@ -158,11 +166,7 @@ describe('Wallet web service use cases', () => {
 
   it('latest pass: a design change committed after the lookup is in the package built, not the design the lookup saw', async () => {
     const f = await fixture();
-    const index = new InMemoryWalletPassIndex(f.passTypes, f.passes, f.templates);
-    const entry = (await index.find(f.address.passTypeIdentifier, f.address.serialNumber))!;
-    f.clock.advance(1000);
-    await f.updateTemplate.execute({ accountId: f.account.id, templateId: f.template.id, changes: { description: 'New design' } });
-    const getLatest = new GetLatestPass(new EntryReadBefore(entry), f.passTypes, f.passes, f.templates, f.packager);
+    const { entry, getLatest } = await lookedUpBeforeTemplateChange(f, { description: 'New design' });
 
     const latest = await getLatest.execute({ ...f.address, ifModifiedSince: undefined });
     expect(passJsonServed(latest)).toMatchObject({ description: 'New design' });
