@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
+import { LRUCache } from 'lru-cache';
 import { PassTemplate } from '../../../domain/pass-template';
 import { PassTemplateRepository } from '../../../domain/ports/pass-template.repository';
 import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
@@ -33,7 +34,7 @@ const EACH_ACCOUNT_VERSION_SQL = eachKeySql(
  */
 @Injectable()
 export class MikroOrmPassTemplateRepository extends PassTemplateRepository {
-  private readonly hydrated = new Map<number, PassTemplate>();
+  private readonly hydrated = new LRUCache<number, PassTemplate>({ max: TEMPLATES_KEPT });
   private readonly versions: BatchedLookup<number, TemplateVersionRow | null>;
   private readonly accountVersions: BatchedLookup<readonly [accountId: number, id: number], TemplateVersionRow | null>;
 
@@ -81,17 +82,10 @@ export class MikroOrmPassTemplateRepository extends PassTemplateRepository {
   private async current(id: number, version: TemplateVersionRow | null): Promise<PassTemplate | null> {
     if (version === null) return null;
     const kept = this.hydrated.get(id);
-    if (kept !== undefined && kept.updatedAt.getTime() === dateFromColumn(version.updated_at).getTime()) {
-      // Map order is insertion order: re-inserting keeps the coldest template first.
-      this.hydrated.delete(id);
-      this.hydrated.set(id, kept);
-      return copyOf(kept);
-    }
+    if (kept !== undefined && kept.updatedAt.getTime() === dateFromColumn(version.updated_at).getTime()) return copyOf(kept);
     // Changed since the version was read, it is the newer one that is kept, under its own updated_at.
     const template = await findOneBySql(this.orm, PassTemplate, 'select * from pass_templates where id = ?', [id]);
     if (template === null) return null;
-    this.hydrated.delete(id);
-    if (this.hydrated.size >= TEMPLATES_KEPT) this.hydrated.delete(this.hydrated.keys().next().value!);
     this.hydrated.set(id, copyOf(template));
     return template;
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
+import { LRUCache } from 'lru-cache';
 import { DomainError, DomainErrorCode } from '../../../domain/errors';
 import { PassType } from '../../../domain/pass-type';
 import { PassTypeRepository } from '../../../domain/ports/pass-type.repository';
@@ -31,7 +32,7 @@ const PASS_TYPES_KEPT = 64;
  */
 @Injectable()
 export class MikroOrmPassTypeRepository extends PassTypeRepository {
-  private readonly kept = new Map<number, PassType>();
+  private readonly kept = new LRUCache<number, PassType>({ max: PASS_TYPES_KEPT });
   private readonly byId: BatchedLookup<number, PassType | null>;
   private readonly byIdentifier: BatchedLookup<string, PassType | null>;
 
@@ -73,16 +74,12 @@ export class MikroOrmPassTypeRepository extends PassTypeRepository {
 
   async findAtVersion(id: number, updatedAt: Date): Promise<PassType | null> {
     const kept = this.kept.get(id);
-    if (kept !== undefined && kept.updatedAt.getTime() === updatedAt.getTime()) {
-      // Map order is insertion order: re-inserting keeps the coldest pass type first.
-      this.kept.delete(id);
-      this.kept.set(id, kept);
-      return copyOf(kept);
-    }
+    if (kept !== undefined && kept.updatedAt.getTime() === updatedAt.getTime()) return copyOf(kept);
     const passType = await this.byId.find(id);
-    this.kept.delete(id);
-    if (passType === null) return null;
-    if (this.kept.size >= PASS_TYPES_KEPT) this.kept.delete(this.kept.keys().next().value!);
+    if (passType === null) {
+      this.kept.delete(id);
+      return null;
+    }
     this.kept.set(id, copyOf(passType));
     return passType;
   }
