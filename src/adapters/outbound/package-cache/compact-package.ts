@@ -1,4 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { PackageInput } from '../../../domain/ports/pass-packager';
 
 /**
@@ -133,8 +134,7 @@ export function compactPackage(bytes: Buffer, files: readonly SharedFile[]): Buf
  * the end. Checking those places compares a few kilobytes where searching the whole package for
  * every file took 18 µs of the event loop's time per package.
  */
-const lastFound = new Map<string, { fromStart: number[]; fromEnd: number[] }>();
-const MAX_REMEMBERED_PLACES = 1_024;
+const lastFound = new LRUCache<string, { fromStart: number[]; fromEnd: number[] }>({ max: 1_024 });
 
 /** The offsets where the file was found last, when it is at each of them here too (from the start, or else from the end); null otherwise. */
 function foundWhereLastFound(bytes: Buffer, file: SharedFile): number[] | null {
@@ -151,7 +151,6 @@ function everywhere(bytes: Buffer, file: SharedFile): number[] {
   const found: number[] = [];
   for (let at = bytes.indexOf(file.bytes); at >= 0 && found.length < MAX_CUTS; at = bytes.indexOf(file.bytes, at + file.bytes.length)) found.push(at);
   if (found.length === 0) return found;
-  if (lastFound.size >= MAX_REMEMBERED_PLACES) lastFound.clear();
   lastFound.set(file.digest, { fromStart: found, fromEnd: found.map((at) => bytes.length - at) });
   return found;
 }

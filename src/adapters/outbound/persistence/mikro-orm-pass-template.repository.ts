@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { PassTemplate } from '../../../domain/pass-template';
 import { PassTemplateRepository } from '../../../domain/ports/pass-template.repository';
 import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
-import { dateFromColumn, eachKeySql, entityManagerFor, executeSqlInContext, findOneBySql, rowsForEachKey, saveDetached } from './mikro-orm-repository';
+import { copyOfKept, dateFromColumn, eachKeySql, entityManagerFor, executeSqlInContext, findOneBySql, rowsForEachKey, saveDetached } from './mikro-orm-repository';
 
 /** Hydrated templates kept per repository, least recently used dropped first. */
 const TEMPLATES_KEPT = 64;
@@ -82,11 +82,11 @@ export class MikroOrmPassTemplateRepository extends PassTemplateRepository {
   private async current(id: number, version: TemplateVersionRow | null): Promise<PassTemplate | null> {
     if (version === null) return null;
     const kept = this.hydrated.get(id);
-    if (kept !== undefined && kept.updatedAt.getTime() === dateFromColumn(version.updated_at).getTime()) return copyOf(kept);
+    if (kept !== undefined && kept.updatedAt.getTime() === dateFromColumn(version.updated_at).getTime()) return copyOfKept(kept);
     // Changed since the version was read, it is the newer one that is kept, under its own updated_at.
     const template = await findOneBySql(this.orm, PassTemplate, 'select * from pass_templates where id = ?', [id]);
     if (template === null) return null;
-    this.hydrated.set(id, copyOf(template));
+    this.hydrated.set(id, copyOfKept(template));
     return template;
   }
 
@@ -107,8 +107,4 @@ export class MikroOrmPassTemplateRepository extends PassTemplateRepository {
   async remove(template: PassTemplate): Promise<void> {
     await entityManagerFor(this.orm).nativeDelete(PassTemplate, { id: template.id });
   }
-}
-
-function copyOf(template: PassTemplate): PassTemplate {
-  return Object.assign(Object.create(PassTemplate.prototype) as PassTemplate, template);
 }

@@ -6,6 +6,7 @@ import { PassType } from '../../../domain/pass-type';
 import { PassTypeRepository } from '../../../domain/ports/pass-type.repository';
 import { batchedOnPostgreSql, type BatchedLookup } from './batched-lookup';
 import {
+  copyOfKept,
   eachKeySql,
   entityManagerFor,
   findEachBySql,
@@ -74,13 +75,13 @@ export class MikroOrmPassTypeRepository extends PassTypeRepository {
 
   async findAtVersion(id: number, updatedAt: Date): Promise<PassType | null> {
     const kept = this.kept.get(id);
-    if (kept !== undefined && kept.updatedAt.getTime() === updatedAt.getTime()) return copyOf(kept);
+    if (kept !== undefined && kept.updatedAt.getTime() === updatedAt.getTime()) return copyOfKept(kept);
     const passType = await this.byId.find(id);
     if (passType === null) {
       this.kept.delete(id);
       return null;
     }
-    this.kept.set(id, copyOf(passType));
+    this.kept.set(id, copyOfKept(passType));
     return passType;
   }
 
@@ -107,9 +108,4 @@ export class MikroOrmPassTypeRepository extends PassTypeRepository {
       { orderBy: { id: 'asc' } },
     );
   }
-}
-
-/** A copy of its own for each caller: a change a caller makes and does not save is not what the next one gets. */
-function copyOf(passType: PassType): PassType {
-  return Object.assign(Object.create(PassType.prototype) as PassType, passType);
 }

@@ -97,6 +97,14 @@ export async function findBySql<T extends object>(
   return rows.length === 0 ? [] : rows.map(hydrating(orm, entityClass));
 }
 
+/**
+ * A detached entity kept in memory, copied for a caller: a caller's changes (which replace whole
+ * properties) and unsaved ones stay its own, not what the next caller gets.
+ */
+export function copyOfKept<T extends object>(entity: T): T {
+  return Object.assign(Object.create(Object.getPrototypeOf(entity) as object) as T, entity);
+}
+
 /** The function that makes a detached entity of a row, as `findBySql` describes. */
 function hydrating<T extends object>(orm: MikroORM, entityClass: EntityClass<T>): (row: EntityDictionary<T>) => T {
   const em = hydratingEntityManager(orm);
