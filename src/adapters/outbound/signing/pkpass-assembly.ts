@@ -17,6 +17,11 @@ export interface PkpassAssembly {
   serialNumber: string;
   passJson: object;
   files: Record<string, Uint8Array>;
+  /**
+   * The hex SHA-1 of those of `files` whose digest the sender already knows: a template's images,
+   * hashed once rather than for every pass (WorkerThreadPassPackager's shared copies).
+   */
+  knownSha1?: ReadonlyMap<string, string>;
   modifiedAt: Date;
 }
 
@@ -39,10 +44,14 @@ export async function assemblePkpass(assembly: PkpassAssembly, signer: Pick<CmsM
   const passJson = signablePassJson(assembly.passJson, assembly.serialNumber);
   const entries = packageEntries(assembly.files, passJson);
   const manifest: Record<string, string> = {};
-  for (const [name, bytes] of entries) manifest[name] = createHash('sha1').update(bytes).digest('hex');
+  for (const [name, bytes] of entries) manifest[name] = assembly.knownSha1?.get(name) ?? sha1Hex(bytes);
   const manifestJson = Buffer.from(JSON.stringify(manifest), 'utf8');
   const signature = await signer.sign(manifestJson, new Date());
   return zipStored([...entries, ['manifest.json', manifestJson], ['signature', signature]], assembly.modifiedAt);
+}
+
+export function sha1Hex(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('hex');
 }
 
 /**

@@ -1,6 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { isDomainError } from '../../../domain/errors';
+import type { SigningMaterial } from '../../../domain/pass-type';
 import { assemblePkpass, ManifestSignerCache } from './pkpass-assembly';
+import type { CmsManifestSigner } from './cms-signature';
 import type { PkpassAssemblyJob, PkpassAssemblyReply } from './worker-thread-pass.packager';
 
 /**
@@ -9,9 +11,27 @@ import type { PkpassAssemblyJob, PkpassAssemblyReply } from './worker-thread-pas
  */
 const signers = new ManifestSignerCache('inline');
 
+/** Pass type id → the material last sent for it; a job carries material only when it changed. */
+const materials = new Map<number, SigningMaterial>();
+
+/** The signer of each material received: a message is never changed, so it need not be fingerprinted again. */
+const signerOfMaterial = new WeakMap<SigningMaterial, CmsManifestSigner>();
+
+function signerFor(job: PkpassAssemblyJob): CmsManifestSigner {
+  if (job.material !== undefined) materials.set(job.passTypeId, job.material);
+  const material = materials.get(job.passTypeId);
+  if (material === undefined) throw new Error(`no signing material of pass type ${job.passTypeId} reached this build thread`);
+  let signer = signerOfMaterial.get(material);
+  if (signer === undefined) {
+    signer = signers.signerFor(job.passTypeId, material);
+    signerOfMaterial.set(material, signer);
+  }
+  return signer;
+}
+
 async function build(job: PkpassAssemblyJob): Promise<PkpassAssemblyReply> {
   try {
-    const bytes = await assemblePkpass(job.assembly, signers.signerFor(job.passTypeId, job.material));
+    const bytes = await assemblePkpass(job.assembly, signerFor(job));
     return { id: job.id, bytes: bytes.toString('latin1') };
   } catch (error) {
     if (isDomainError(error)) return { id: job.id, error: { code: error.code, message: error.message, details: { ...error.details } } };

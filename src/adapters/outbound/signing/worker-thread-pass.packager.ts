@@ -5,7 +5,7 @@ import { OnApplicationShutdown } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '../../../domain/errors';
 import type { SigningMaterial } from '../../../domain/pass-type';
 import { PackageInput, PassPackager } from '../../../domain/ports/pass-packager';
-import { PkpassAssembly, pkpassAssemblyOf } from './pkpass-assembly';
+import { PkpassAssembly, pkpassAssemblyOf, sha1Hex } from './pkpass-assembly';
 
 /** The compiled build thread next to this file (dist/); absent when this file runs as TypeScript source. */
 export const PKPASS_ASSEMBLY_WORKER_FILE = join(__dirname, 'pkpass-assembly.worker.js');
@@ -28,7 +28,12 @@ export interface PkpassAssemblyJob {
   id: number;
   assembly: PkpassAssembly;
   passTypeId: number;
-  material: SigningMaterial;
+  /**
+   * The pass type's certificates and key, sent to a thread only when they are not what it was last
+   * sent for that pass type: about 5 KB of PEM the thread would otherwise receive and fingerprint
+   * (ManifestSignerCache) for every package.
+   */
+  material?: SigningMaterial;
 }
 
 export interface PkpassAssemblyReply {
@@ -56,6 +61,8 @@ interface Pending {
 interface BuildThread {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Pass type id → the material last sent to this thread for it. */
+  materials: Map<number, SigningMaterial>;
   /** Runs while the thread holds jobs; each answer starts it again (see BUILD_THREAD_STALL_MS). */
   watchdog: NodeJS.Timeout | null;
 }
@@ -95,19 +102,19 @@ export class WorkerThreadPassPackager extends PassPackager implements OnApplicat
 
   async package(input: PackageInput): Promise<Buffer> {
     const assembly = pkpassAssemblyOf(input, this.webServiceUrl);
-    assembly.files = this.sharedFiles.of(assembly.files);
-    const job: PkpassAssemblyJob = {
-      id: this.nextJobId++,
-      assembly,
-      passTypeId: input.passType.id,
-      material: {
+    Object.assign(assembly, this.sharedFiles.of(assembly.files));
+    const thread = this.threadFor();
+    const job: PkpassAssemblyJob = { id: this.nextJobId++, assembly, passTypeId: input.passType.id };
+    const sent = thread.materials.get(input.passType.id);
+    if (sent === undefined || !sameMaterial(sent, input.passType)) {
+      job.material = {
         certificatePem: input.passType.certificatePem,
         privateKeyPem: input.passType.privateKeyPem,
         privateKeyPassphrase: input.passType.privateKeyPassphrase,
         wwdrCertificatePem: input.passType.wwdrCertificatePem,
-      },
-    };
-    const thread = this.threadFor();
+      };
+      thread.materials.set(input.passType.id, job.material);
+    }
     return new Promise<Buffer>((resolve, reject) => {
       if (thread.pending.size === 0) {
         thread.worker.ref();
@@ -138,7 +145,12 @@ export class WorkerThreadPassPackager extends PassPackager implements OnApplicat
   }
 
   private startThread(): BuildThread {
-    const thread: BuildThread = { worker: new Worker(this.workerFile, { resourceLimits: BUILD_THREAD_LIMITS }), pending: new Map(), watchdog: null };
+    const thread: BuildThread = {
+      worker: new Worker(this.workerFile, { resourceLimits: BUILD_THREAD_LIMITS }),
+      pending: new Map(),
+      materials: new Map(),
+      watchdog: null,
+    };
     thread.worker.unref();
     thread.worker.on('message', (reply: PkpassAssemblyReply) => {
       const pending = thread.pending.get(reply.id);
@@ -184,23 +196,33 @@ const SHARED_FILE_MIN_BYTES = 1024;
 
 /**
  * A template's images in shared memory, made once per image and handed to the build threads by
- * reference. Structured clone copies every byte of a plain Uint8Array (and of the whole pooled
- * ArrayBuffer behind a small Buffer) for each package, 20-30 µs of the event loop's time per
- * pass for the seed's four images here; a SharedArrayBuffer it shares. Each copy lives as long
- * as the memory of the image it copies, which belongs to a template version the template
+ * reference, with their SHA-1 for the manifest, computed once too (about 25 µs per pass for the
+ * seed's four images here). Structured clone copies every byte of a plain Uint8Array (and of the
+ * whole pooled ArrayBuffer behind a small Buffer) for each package, 20-30 µs of the event loop's
+ * time per pass for the seed's four images here; a SharedArrayBuffer it shares. Each copy lives as
+ * long as the memory of the image it copies, which belongs to a template version the template
  * repository keeps (or to a pass being built), so the memo holds no image alive by itself. Images
  * are never changed in place: a new image is a new Buffer.
  */
 class SharedFileCopies {
-  private readonly copies = new WeakMap<ArrayBufferLike, Map<string, Uint8Array>>();
+  private readonly copies = new WeakMap<ArrayBufferLike, Map<string, { bytes: Uint8Array; sha1: string }>>();
 
-  of(files: Record<string, Uint8Array>): Record<string, Uint8Array> {
+  of(files: Record<string, Uint8Array>): { files: Record<string, Uint8Array>; knownSha1: Map<string, string> } {
     const shared: Record<string, Uint8Array> = {};
-    for (const [name, bytes] of Object.entries(files)) shared[name] = bytes.byteLength < SHARED_FILE_MIN_BYTES ? bytes : this.copyOf(bytes);
-    return shared;
+    const knownSha1 = new Map<string, string>();
+    for (const [name, bytes] of Object.entries(files)) {
+      if (bytes.byteLength < SHARED_FILE_MIN_BYTES) {
+        shared[name] = bytes;
+      } else {
+        const copy = this.copyOf(bytes);
+        shared[name] = copy.bytes;
+        knownSha1.set(name, copy.sha1);
+      }
+    }
+    return { files: shared, knownSha1 };
   }
 
-  private copyOf(bytes: Uint8Array): Uint8Array {
+  private copyOf(bytes: Uint8Array): { bytes: Uint8Array; sha1: string } {
     let byRange = this.copies.get(bytes.buffer);
     if (byRange === undefined) {
       byRange = new Map();
@@ -209,12 +231,22 @@ class SharedFileCopies {
     const range = `${bytes.byteOffset}:${bytes.byteLength}`;
     let copy = byRange.get(range);
     if (copy === undefined) {
-      copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
-      copy.set(bytes);
+      const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+      shared.set(bytes);
+      copy = { bytes: shared, sha1: sha1Hex(shared) };
       byRange.set(range, copy);
     }
     return copy;
   }
+}
+
+function sameMaterial(sent: SigningMaterial, current: SigningMaterial): boolean {
+  return (
+    sent.certificatePem === current.certificatePem &&
+    sent.privateKeyPem === current.privateKeyPem &&
+    sent.privateKeyPassphrase === current.privateKeyPassphrase &&
+    sent.wwdrCertificatePem === current.wwdrCertificatePem
+  );
 }
 
 function fail(thread: BuildThread, error: Error): void {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { WorkerThreadPassPackager } from '../../../../src/adapters/outbound/signing/worker-thread-pass.packager';
 import { loadAppConfig } from '../../../../src/config/app-config';
 import { compiledFile, removeCompiled } from '../../../support/compiled-service';
-import { opensslVerify, unzipPkpass } from '../../../support/pkpass';
+import { opensslVerify, sha1Hex, unzipPkpass } from '../../../support/pkpass';
 import { packageInput } from '../../../support/signing-fixtures';
-import { ThrowawayCerts, throwawayCerts } from '../../../support/throwaway-certs';
+import { createThrowawayCerts, ThrowawayCerts, throwawayCerts } from '../../../support/throwaway-certs';
 
 /**
  * What the PassPackager contract does not reach: the threads themselves. The contract
@@ -78,6 +78,43 @@ describe('WorkerThreadPassPackager', () => {
       const files = unzipPkpass(bytes);
       expect(opensslVerify(files, certs.caFile).ok).toBe(true);
       expect(files['logo@2x.png']).toEqual(logo);
+      // The shared image's digest is computed once, on the event loop; it must still be its bytes'.
+      const manifest = JSON.parse(files['manifest.json'].toString('utf8')) as Record<string, string>;
+      for (const [name, bytes] of Object.entries(files)) if (name !== 'manifest.json' && name !== 'signature') expect([name, manifest[name]]).toEqual([name, sha1Hex(bytes)]);
+    }
+  });
+
+  it("sends a pass type's signing material to a thread with its first package, and again only once it changed", async () => {
+    // Every job reaches the real build; a REPORT job answers which of the jobs before it carried material.
+    const file = join(directory, 'material-watch.js');
+    writeFileSync(
+      file,
+      `const { parentPort } = require('node:worker_threads');\n` +
+        `const on = parentPort.on.bind(parentPort);\n` +
+        `const carried = [];\n` +
+        `parentPort.on = (event, listener) => on(event, event !== 'message' ? listener : (job) => {\n` +
+        `  if (job.assembly.serialNumber === 'REPORT') return parentPort.postMessage({ id: job.id, bytes: JSON.stringify(carried) });\n` +
+        `  carried.push(job.material !== undefined);\n` +
+        `  listener(job);\n` +
+        `});\n` +
+        `require(${JSON.stringify(workerFile)});\n`,
+    );
+    const packager = packagerWith(1, file);
+    const passType = inputFor('A').passType;
+    const ofPassType = (serialNumber: string) => ({ ...inputFor(serialNumber), passType });
+
+    const before = [await packager.package(ofPassType('A')), await packager.package(ofPassType('B'))];
+    const otherPassType = await packager.package(inputFor('OTHER'));
+    const replaced = await createThrowawayCerts();
+    passType.replaceMaterial(replaced.material, new Date('2035-01-01T00:00:00Z'), true, new Date());
+    const after = [await packager.package(ofPassType('C')), await packager.package(ofPassType('D'))];
+    const carried = JSON.parse((await packager.package(inputFor('REPORT'))).toString('latin1')) as boolean[];
+
+    expect(carried).toEqual([true, false, true, true, false]);
+    for (const bytes of [...before, otherPassType]) expect(opensslVerify(unzipPkpass(bytes), certs.caFile).ok).toBe(true);
+    for (const bytes of after) {
+      expect(opensslVerify(unzipPkpass(bytes), replaced.caFile).ok).toBe(true);
+      expect(opensslVerify(unzipPkpass(bytes), certs.caFile).ok).toBe(false);
     }
   });
 
