@@ -196,11 +196,11 @@ const SHARED_FILE_MIN_BYTES = 1024;
 
 /**
  * A template's images in shared memory, made once per image and handed to the build threads by
- * reference, with their SHA-1 for the manifest, computed once too (about 25 µs per pass for the
- * seed's four images here). Structured clone copies every byte of a plain Uint8Array (and of the
- * whole pooled ArrayBuffer behind a small Buffer) for each package, 20-30 µs of the event loop's
- * time per pass for the seed's four images here; a SharedArrayBuffer it shares. Each copy lives as
- * long as the memory of the image it copies, which belongs to a template version the template
+ * reference, each with its SHA-1 for the manifest, also computed once. Structured clone copies
+ * every byte of a plain Uint8Array (and of the whole pooled ArrayBuffer behind a small Buffer) for
+ * each package; a SharedArrayBuffer it shares. For the seed's four images that saves the event loop
+ * 20-30 µs per pass here, and the hashes the build thread about 25 µs more. Each copy lives as long
+ * as the memory of the image it copies, which belongs to a template version the template
  * repository keeps (or to a pass being built), so the memo holds no image alive by itself. Images
  * are never changed in place: a new image is a new Buffer.
  */
