@@ -113,15 +113,17 @@ export class WorkerThreadPassPackager extends PassPackager implements OnApplicat
         privateKeyPassphrase: input.passType.privateKeyPassphrase,
         wwdrCertificatePem: input.passType.wwdrCertificatePem,
       };
-      thread.materials.set(input.passType.id, job.material);
     }
     return new Promise<Buffer>((resolve, reject) => {
+      // Structured clone throws before anything reaches the thread: the job fails alone, and the
+      // thread is neither waited on for it nor taken to hold its material.
+      thread.worker.postMessage(job);
+      if (job.material !== undefined) thread.materials.set(job.passTypeId, job.material);
       if (thread.pending.size === 0) {
         thread.worker.ref();
         thread.watchdog = setTimeout(() => this.stopWedged(thread), this.stallMs).unref();
       }
       thread.pending.set(job.id, { resolve, reject });
-      thread.worker.postMessage(job);
     });
   }
 

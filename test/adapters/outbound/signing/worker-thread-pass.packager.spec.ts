@@ -136,6 +136,19 @@ describe('WorkerThreadPassPackager', () => {
     expect(files.filter(([, , shared]) => !shared).length).toBeGreaterThan(0);
   });
 
+  it('fails a package that cannot be handed to a thread on its own, holding nothing for it', async () => {
+    const packager = packagerWith(1);
+    const input = inputFor('UNCLONEABLE');
+    // Nothing the domain makes, but what structured clone refuses: the job never reaches the thread.
+    (input.pass as unknown as { barcodeMessage: unknown }).barcodeMessage = Symbol('not data');
+
+    await expect(packager.package(input)).rejects.toThrow(/could not be cloned|Symbol/);
+    expect(packager.threadUsage).toEqual({ threads: 1, jobs: 0 });
+    // The pass type's material went nowhere with it: the next package of that pass type is signed.
+    const next = await packager.package({ ...inputFor('NEXT'), passType: input.passType });
+    expect(opensslVerify(unzipPkpass(next), certs.caFile).ok).toBe(true);
+  });
+
   it('fails the jobs of a thread that exits, and starts another for the next package', async () => {
     const packager = packagerWith(1, workerThat('process.exit(3);', 'CRASH'));
     const crash = packager.package(inputFor('CRASH'));
