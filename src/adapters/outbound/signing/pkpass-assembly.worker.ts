@@ -11,22 +11,18 @@ import type { PkpassAssemblyJob, PkpassAssemblyReply } from './worker-thread-pas
  */
 const signers = new ManifestSignerCache('inline');
 
-/** Pass type id → the material last sent for it; a job carries material only when it changed. */
-const materials = new Map<number, SigningMaterial>();
-
-/** The signer of each material received: a message is never changed, so it need not be fingerprinted again. */
-const signerOfMaterial = new WeakMap<SigningMaterial, CmsManifestSigner>();
+/**
+ * Pass type id → the material last sent for it (a job carries material only when it changed), and
+ * the signer made of it once a build needed one: each material received is fingerprinted once.
+ */
+const received = new Map<number, { material: SigningMaterial; signer?: CmsManifestSigner }>();
 
 function signerFor(job: PkpassAssemblyJob): CmsManifestSigner {
-  if (job.material !== undefined) materials.set(job.passTypeId, job.material);
-  const material = materials.get(job.passTypeId);
-  if (material === undefined) throw new Error(`no signing material of pass type ${job.passTypeId} reached this build thread`);
-  let signer = signerOfMaterial.get(material);
-  if (signer === undefined) {
-    signer = signers.signerFor(job.passTypeId, material);
-    signerOfMaterial.set(material, signer);
-  }
-  return signer;
+  if (job.material !== undefined) received.set(job.passTypeId, { material: job.material });
+  const entry = received.get(job.passTypeId);
+  if (entry === undefined) throw new Error(`no signing material of pass type ${job.passTypeId} reached this build thread`);
+  entry.signer ??= signers.signerFor(job.passTypeId, entry.material);
+  return entry.signer;
 }
 
 async function build(job: PkpassAssemblyJob): Promise<PkpassAssemblyReply> {
