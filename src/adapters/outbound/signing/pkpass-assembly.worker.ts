@@ -1,19 +1,17 @@
 import { parentPort } from 'node:worker_threads';
 import { isDomainError } from '../../../domain/errors';
 import type { SigningMaterial } from '../../../domain/pass-type';
-import { assemblePkpass, ManifestSignerCache } from './pkpass-assembly';
-import type { CmsManifestSigner } from './cms-signature';
+import { CmsManifestSigner } from './cms-signature';
+import { assemblePkpass } from './pkpass-assembly';
 import type { PkpassAssemblyJob, PkpassAssemblyReply } from './worker-thread-pass.packager';
 
-/**
- * A package build thread of WorkerThreadPassPackager: one job per message, one reply per job. It
- * signs inline: nothing else waits on this thread.
- */
-const signers = new ManifestSignerCache('inline');
+// A package build thread of WorkerThreadPassPackager: one job per message, one reply per job. It
+// signs inline: nothing else waits on this thread.
 
 /**
- * Pass type id → the material last sent for it (a job carries material only when it changed), and
- * the signer made of it once a build needed one: each material received is fingerprinted once.
+ * Pass type id → the material last sent for it and the signer made of it once a build needed one.
+ * A job carries material only when it changed (WorkerThreadPassPackager), so material received is
+ * new and parsed once, with no fingerprint to tell it from the last.
  */
 const received = new Map<number, { material: SigningMaterial; signer?: CmsManifestSigner }>();
 
@@ -21,7 +19,7 @@ function signerFor(job: PkpassAssemblyJob): CmsManifestSigner {
   if (job.material !== undefined) received.set(job.passTypeId, { material: job.material });
   const entry = received.get(job.passTypeId);
   if (entry === undefined) throw new Error(`no signing material of pass type ${job.passTypeId} reached this build thread`);
-  entry.signer ??= signers.signerFor(job.passTypeId, entry.material);
+  entry.signer ??= CmsManifestSigner.fromMaterial(entry.material, 'inline');
   return entry.signer;
 }
 

@@ -30,8 +30,8 @@ export interface PkpassAssemblyJob {
   passTypeId: number;
   /**
    * The pass type's certificates and key, sent to a thread only when they are not what it was last
-   * sent for that pass type: about 5 KB of PEM the thread would otherwise receive and fingerprint
-   * (ManifestSignerCache) for every package.
+   * sent for that pass type: about 5 KB of PEM the thread would otherwise receive, and fingerprint
+   * to find its signer, for every package.
    */
   material?: SigningMaterial;
 }
